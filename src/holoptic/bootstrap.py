@@ -1,0 +1,57 @@
+"""The composition root: settings in, wired services out. Entry points call ``bootstrap``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from sqlalchemy import Engine
+
+from holoptic.clock import Clock, SystemClock
+from holoptic.db.engine import build_engine
+from holoptic.db.uow import SqlUnitOfWork
+from holoptic.identity.service import IdentityService
+from holoptic.settings import Settings
+from holoptic.vault.keystore import Keyring, load_keyring
+from holoptic.vault.service import VaultService
+from holoptic.vault.store import ItemStore
+
+
+@dataclass
+class Services:
+    """Every service of one deployment, built lazily so commands pay only for what they use."""
+
+    settings: Settings
+    clock: Clock = field(default_factory=SystemClock)
+    engine_override: Engine | None = None
+
+    @cached_property
+    def engine(self) -> Engine:
+        return self.engine_override or build_engine(self.settings.database_url)
+
+    def uow(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.engine)
+
+    @cached_property
+    def keyring(self) -> Keyring:
+        return load_keyring(self.settings.keys_dir, self.settings.master_key)
+
+    @cached_property
+    def vault(self) -> VaultService:
+        return VaultService(self.uow, self.keyring, self.clock)
+
+    @cached_property
+    def items(self) -> ItemStore:
+        return ItemStore(self.uow, self.vault, self.clock)
+
+    @cached_property
+    def identity(self) -> IdentityService:
+        return IdentityService(self.uow, self.vault, self.clock)
+
+    def close(self) -> None:
+        if "engine" in self.__dict__:
+            self.engine.dispose()
+
+
+def bootstrap(settings: Settings | None = None, clock: Clock | None = None) -> Services:
+    return Services(settings or Settings.from_env(), clock or SystemClock())

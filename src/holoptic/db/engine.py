@@ -1,0 +1,54 @@
+"""Engines for SQLite (the embedded default) and PostgreSQL.
+
+SQLite gets WAL, foreign keys and ``secure_delete`` (deleted rows are zeroed on disk, one
+more guard behind encryption) on every connection.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from holoptic.errors import ConfigurationError
+
+
+def build_engine(url: str, **kwargs: Any) -> Engine:
+    """Create an engine for ``url`` with the pragmas Holoptic relies on."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ConfigurationError(f"HOLOPTIC_DATABASE_URL is not a database URL: {url!r}") from None
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite(url, parsed.database, **kwargs)
+    if parsed.get_backend_name() == "postgresql":
+        return create_engine(url, pool_pre_ping=True, **kwargs)
+    raise ConfigurationError(
+        f"unsupported database {parsed.get_backend_name()!r}: use sqlite or postgresql"
+    )
+
+
+def _sqlite(url: str, database: str | None, **kwargs: Any) -> Engine:
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, say when transactions begin (savepoints work).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA secure_delete=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+    return engine

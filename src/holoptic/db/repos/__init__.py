@@ -1,0 +1,1 @@
+"""Repository implementations over SQLAlchemy Core, one module per domain package."""

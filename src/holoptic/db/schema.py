@@ -1,0 +1,161 @@
+"""Every table, on one MetaData with a naming convention (the single Alembic target).
+
+Personal values never appear here in clear: profile fields and item contents are
+encrypted blobs; e-mails are found through a keyed blind index.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+ID = 36  # uuid4 as text: portable across SQLite and PostgreSQL
+
+
+def _ts(name: str, nullable: bool = False) -> Column[object]:
+    return Column(name, DateTime(timezone=True), nullable=nullable)
+
+
+communities = Table(
+    "communities",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("slug", String(63), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    _ts("created_at"),
+)
+
+members = Table(
+    "members",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("name_blob", LargeBinary, nullable=False),
+    Column("email_blob", LargeBinary),
+    Column("email_index", String(64), unique=True),
+    Column("lang", String(8), nullable=False, server_default="fr"),
+    _ts("created_at"),
+)
+
+member_keys = Table(
+    "member_keys",
+    metadata,
+    Column("member_id", String(ID), ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
+    Column("master_key_id", String(16), nullable=False),
+    Column("wrapped", LargeBinary, nullable=False),
+)
+
+memberships = Table(
+    "memberships",
+    metadata,
+    Column(
+        "community_id",
+        String(ID),
+        ForeignKey("communities.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("member_id", String(ID), ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
+    Column("role", String(16), nullable=False),
+    _ts("joined_at"),
+)
+
+holders = Table(
+    "holders",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("slug", String(120), nullable=False, unique=True),
+    Column("name", String(300), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("domain", String(255)),
+    _ts("created_at"),
+)
+
+import_batches = Table(
+    "import_batches",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("member_id", String(ID), ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Column("file_name", String(500), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("format", String(64), nullable=False),
+    Column("importer_version", String(32), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("records_added", Integer, nullable=False, server_default="0"),
+    Column("records_duplicate", Integer, nullable=False, server_default="0"),
+    Column("items_added", Integer, nullable=False, server_default="0"),
+    Column("error_code", String(64)),
+    _ts("started_at"),
+    _ts("finished_at", nullable=True),
+    Index(None, "member_id", "sha256"),
+)
+
+data_items = Table(
+    "data_items",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("member_id", String(ID), ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(64), nullable=False),
+    Column("category", String(200), nullable=False),
+    Column("day", Date),
+    _ts("period_start", nullable=True),
+    _ts("period_end", nullable=True),
+    Column("record_count", Integer, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("batch_id", String(ID), ForeignKey("import_batches.id", ondelete="SET NULL")),
+    _ts("created_at"),
+    UniqueConstraint("member_id", "content_hash"),
+    Index(None, "member_id", "kind", "day"),
+)
+
+item_blobs = Table(
+    "item_blobs",
+    metadata,
+    Column(
+        "item_id", String(ID), ForeignKey("data_items.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("ciphertext", LargeBinary, nullable=False),
+)
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("member_id", String(ID), ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
+    Column("password_hash", String(200), nullable=False),
+    _ts("created_at"),
+    _ts("last_login_at", nullable=True),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("member_id", String(ID), ForeignKey("members.id", ondelete="CASCADE")),
+    Column("name", String(120), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("scopes", Text, nullable=False),
+    _ts("created_at"),
+    _ts("expires_at", nullable=True),
+    _ts("revoked_at", nullable=True),
+    _ts("last_used_at", nullable=True),
+)

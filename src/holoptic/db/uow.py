@@ -1,0 +1,49 @@
+"""The unit of work: one database transaction shared by every repository."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy import Connection, Engine
+
+from holoptic.db.repos.identity import SqlIdentityRepository
+from holoptic.db.repos.vault import SqlVaultRepository
+
+
+class SqlUnitOfWork:
+    """``with uow:`` opens a transaction; a clean exit commits, an exception rolls back."""
+
+    vault: SqlVaultRepository
+    identity: SqlIdentityRepository
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._connection: Connection | None = None
+
+    def __enter__(self) -> SqlUnitOfWork:
+        self._connection = self._engine.connect()
+        self._connection.begin()
+        self.vault = SqlVaultRepository(self._connection)
+        self.identity = SqlIdentityRepository(self._connection)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        assert self._connection is not None
+        try:
+            if exc_type is None:
+                self._connection.commit()
+            else:
+                self._connection.rollback()
+        finally:
+            self._connection.close()
+            self._connection = None
+
+    @property
+    def connection(self) -> Connection:
+        assert self._connection is not None, "use the unit of work inside `with`"
+        return self._connection

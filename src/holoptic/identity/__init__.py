@@ -1,0 +1,1 @@
+"""Accounts, passwords, API tokens and login throttling."""

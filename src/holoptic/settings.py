@@ -1,0 +1,116 @@
+"""Deployment settings, read once from the environment and passed down.
+
+Nothing here runs at import time: ``Settings.from_env`` is called by the entry points.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from holoptic.errors import ConfigurationError
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """One documented environment variable."""
+
+    name: str
+    default: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("HOLOPTIC_HOME", "./var", "Directory for the SQLite database, keys and uploads."),
+    Setting(
+        "HOLOPTIC_DATABASE_URL",
+        "sqlite:///$HOLOPTIC_HOME/holoptic.db",
+        "SQLAlchemy URL; postgresql+psycopg://user@host/db selects PostgreSQL.",
+    ),
+    Setting(
+        "HOLOPTIC_MASTER_KEY",
+        "(unset: read $HOLOPTIC_HOME/keys/master.key)",
+        "Master key as printed by `holoptic init --print-key`, instead of the key file.",
+    ),
+    Setting(
+        "HOLOPTIC_SECRET_KEY",
+        "(unset: read $HOLOPTIC_HOME/keys/session.key)",
+        "Secret that signs session cookies.",
+    ),
+    Setting("HOLOPTIC_LANG", "(from LANG)", "Language of CLI messages: fr or en."),
+    Setting(
+        "HOLOPTIC_SESSION_MAX_AGE",
+        "43200",
+        "Seconds a web session stays valid without activity (default 12 hours).",
+    ),
+    Setting(
+        "HOLOPTIC_LOGIN_ATTEMPTS",
+        "5",
+        "Failed logins allowed per address and per account in 15 minutes.",
+    ),
+    Setting(
+        "HOLOPTIC_SECURE_COOKIES",
+        "0",
+        "Set to 1 behind HTTPS so cookies carry the Secure flag.",
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything a Holoptic process needs to know about its deployment."""
+
+    home: Path
+    database_url: str
+    master_key: str | None
+    secret_key: str | None
+    lang: str
+    session_max_age: int
+    login_attempts: int
+    secure_cookies: bool
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.home / "keys"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        home = Path(env.get("HOLOPTIC_HOME") or "./var").expanduser().absolute()
+        url = env.get("HOLOPTIC_DATABASE_URL") or f"sqlite:///{home / 'holoptic.db'}"
+        return cls(
+            home=home,
+            database_url=url,
+            master_key=env.get("HOLOPTIC_MASTER_KEY") or None,
+            secret_key=env.get("HOLOPTIC_SECRET_KEY") or None,
+            lang=_language(env),
+            session_max_age=_int(env, "HOLOPTIC_SESSION_MAX_AGE", 43200),
+            login_attempts=_int(env, "HOLOPTIC_LOGIN_ATTEMPTS", 5),
+            secure_cookies=env.get("HOLOPTIC_SECURE_COOKIES", "0") == "1",
+        )
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def _language(env: Mapping[str, str]) -> str:
+    for name in ("HOLOPTIC_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name, "")
+        if value.lower().startswith("fr"):
+            return "fr"
+        if value and value not in ("C", "POSIX", "C.UTF-8"):
+            return "en"
+    return "en"

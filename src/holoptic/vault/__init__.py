@@ -1,0 +1,1 @@
+"""The personal vault: members, holders, import batches and encrypted data items."""

@@ -1,0 +1,176 @@
+"""Storing and reading data items: content-addressed, one encrypted blob each.
+
+Storing is a merge: for a time-series kind, records are grouped per UTC day and only the
+records not already present in that member's items for that day become a new item. Equal
+records are equal byte for byte in canonical form, so re-importing an export, or a later
+export that overlaps an earlier one, adds only what is new. Items are never rewritten:
+their ids are what consent, tracing and valuation point at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from holoptic.clock import Clock
+from holoptic.vault.crypto import MemberCipher
+from holoptic.vault.errors import ItemNotFound, ItemUnreadable
+from holoptic.vault.kinds import kind_spec
+from holoptic.vault.model import DataItem, KindSummary, Record, StoreResult
+from holoptic.vault.ports import VaultRepository, VaultUnitOfWork
+from holoptic.vault.records import canonical, decode_lines, encode_lines, group_by_day, period_of
+from holoptic.vault.service import VaultService, new_id
+
+
+class ItemStore:
+    """Writes records into items and reads them back for their owner."""
+
+    def __init__(
+        self, uow: Callable[[], VaultUnitOfWork], vault: VaultService, clock: Clock
+    ) -> None:
+        self._uow = uow
+        self._vault = vault
+        self._clock = clock
+
+    def store(
+        self,
+        member_id: str,
+        kind: str,
+        records: Iterable[Mapping[str, Any]],
+        batch_id: str | None = None,
+    ) -> StoreResult:
+        """Store records in their own transaction."""
+        with self._uow() as uow:
+            return self.store_in(uow.vault, member_id, kind, records, batch_id)
+
+    def store_in(
+        self,
+        repo: VaultRepository,
+        member_id: str,
+        kind: str,
+        records: Iterable[Mapping[str, Any]],
+        batch_id: str | None = None,
+    ) -> StoreResult:
+        """Store records inside the caller's transaction (importers use one per file)."""
+        spec = kind_spec(kind)
+        cipher = self._vault.cipher(repo, member_id)
+        writer = _Writer(repo, cipher, member_id, kind, spec.category, batch_id, self._clock)
+        if spec.atomic:
+            for record in records:
+                writer.atomic(canonical(record))
+        else:
+            for day, lines in sorted(group_by_day(records).items()):
+                writer.day(day, lines)
+        return writer.result()
+
+    def read(self, member_id: str, item_id: str) -> tuple[DataItem, list[Record]]:
+        """An item and its records, for its owner only."""
+        with self._uow() as uow:
+            item = uow.vault.get_item(item_id)
+            if item is None or item.member_id != member_id:
+                raise ItemNotFound(f"no item {item_id} for this member", item_id=item_id)
+            return item, self._records(uow.vault, item)
+
+    def items(
+        self, member_id: str, kind: str | None = None, limit: int | None = None, offset: int = 0
+    ) -> list[DataItem]:
+        with self._uow() as uow:
+            self._vault.cipher(uow.vault, member_id)  # raises if the member is gone
+            return uow.vault.list_items(member_id, kind, limit, offset)
+
+    def summary(self, member_id: str) -> list[KindSummary]:
+        with self._uow() as uow:
+            return uow.vault.kind_summaries(member_id)
+
+    def each_record_set(
+        self, member_id: str
+    ) -> Iterable[tuple[DataItem, list[Record] | ItemUnreadable]]:
+        """Every item with its records, or the error that makes it unreadable."""
+        with self._uow() as uow:
+            cipher = self._vault.cipher(uow.vault, member_id)
+            for item in uow.vault.list_items(member_id):
+                try:
+                    yield item, decode_lines(cipher.open(item.id, _blob(uow.vault, item)))
+                except ItemUnreadable as error:
+                    yield item, error
+
+    def _records(self, repo: VaultRepository, item: DataItem) -> list[Record]:
+        cipher = self._vault.cipher(repo, item.member_id)
+        return decode_lines(cipher.open(item.id, _blob(repo, item)))
+
+
+def _blob(repo: VaultRepository, item: DataItem) -> bytes:
+    blob = repo.get_blob(item.id)
+    if blob is None:
+        raise ItemUnreadable(f"item {item.id} has no content", item_id=item.id)
+    return blob
+
+
+class _Writer:
+    """Accumulates one store call's new items and counts."""
+
+    def __init__(
+        self,
+        repo: VaultRepository,
+        cipher: MemberCipher,
+        member_id: str,
+        kind: str,
+        category: str,
+        batch_id: str | None,
+        clock: Clock,
+    ) -> None:
+        self.repo, self.cipher, self.member_id = repo, cipher, member_id
+        self.kind, self.category, self.batch_id, self.clock = kind, category, batch_id, clock
+        self.added = self.duplicate = 0
+        self.item_ids: list[str] = []
+
+    def atomic(self, line: str) -> None:
+        payload = encode_lines([line])
+        digest = self.cipher.content_hash(payload)
+        if self.repo.item_hash_exists(self.member_id, digest):
+            self.duplicate += 1
+            return
+        self._add(None, [line], payload, digest)
+
+    def day(self, day: date, lines: list[str]) -> None:
+        present: set[str] = set()
+        for item in self.repo.items_in_bucket(self.member_id, self.kind, day):
+            try:
+                present.update(self._lines(item.id, _blob(self.repo, item)))
+            except ItemUnreadable:
+                continue  # a corrupted item does not block the day: its records come back
+
+        new = [line for line in lines if line not in present]
+        self.duplicate += len(lines) - len(new)
+        if new:
+            payload = encode_lines(new)
+            self._add(day, new, payload, self.cipher.content_hash(payload))
+
+    def _lines(self, item_id: str, blob: bytes) -> list[str]:
+        return self.cipher.open(item_id, blob).decode().splitlines()
+
+    def _add(self, day: date | None, lines: list[str], payload: bytes, digest: str) -> None:
+        item_id = new_id()
+        start, end = period_of(lines)
+        if day is not None and start is None:
+            start = datetime.combine(day, time.min, UTC)
+        item = DataItem(
+            id=item_id,
+            member_id=self.member_id,
+            kind=self.kind,
+            category=self.category,
+            day=day,
+            period_start=start,
+            period_end=end or start,
+            record_count=len(lines),
+            content_hash=digest,
+            batch_id=self.batch_id,
+            created_at=self.clock.now(),
+        )
+        self.repo.add_item(item, self.cipher.seal(item_id, payload))
+        self.added += len(lines)
+        self.item_ids.append(item_id)
+
+    def result(self) -> StoreResult:
+        return StoreResult(len(self.item_ids), self.added, self.duplicate, tuple(self.item_ids))
