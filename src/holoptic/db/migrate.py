@@ -9,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, MetaData
 
 from holoptic.db.schema import metadata
 
@@ -40,10 +40,10 @@ def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 
 
-def drift(engine: Engine) -> list[object]:
+def drift(engine: Engine, target: MetaData = metadata) -> list[object]:
     """Differences between the migrated database and the models (empty when in step)."""
     with engine.connect() as connection:
         context = MigrationContext.configure(
             connection, opts={"compare_type": True, "render_as_batch": True}
         )
-        return list(compare_metadata(context, metadata))
+        return list(compare_metadata(context, target))
