@@ -11,6 +11,8 @@ from holoptic.clock import Clock, SystemClock
 from holoptic.db.engine import build_engine
 from holoptic.db.uow import SqlUnitOfWork
 from holoptic.identity.service import IdentityService
+from holoptic.importers.registry import default_importers
+from holoptic.importers.service import ImportService
 from holoptic.settings import Settings
 from holoptic.vault.keystore import Keyring, load_keyring
 from holoptic.vault.service import VaultService
@@ -47,6 +49,10 @@ class Services:
     @cached_property
     def identity(self) -> IdentityService:
         return IdentityService(self.uow, self.vault, self.clock)
+
+    @cached_property
+    def imports(self) -> ImportService:
+        return ImportService(self.uow, self.vault, self.items, default_importers(), self.clock)
 
     def close(self) -> None:
         if "engine" in self.__dict__:

@@ -105,6 +105,7 @@ import_batches = Table(
     Column("records_duplicate", Integer, nullable=False, server_default="0"),
     Column("items_added", Integer, nullable=False, server_default="0"),
     Column("error_code", String(64)),
+    Column("import_id", String(ID)),
     _ts("started_at"),
     _ts("finished_at", nullable=True),
     Index(None, "member_id", "sha256"),

@@ -33,6 +33,15 @@ KINDS: dict[str, KindSpec] = {
         KindSpec("location.point", PD + "GPSCoordinate", False, "Location points", "Positions"),
         KindSpec("location.visit", PD + "TravelHistory", False, "Places visited", "Lieux visités"),
         KindSpec("location.track", PD + "GPSCoordinate", False, "Tracks", "Traces GPS"),
+        KindSpec("location.activity", PD + "TravelHistory", False, "Journeys", "Déplacements"),
+        KindSpec(
+            "location.last_known",
+            PD + "CurrentLocation",
+            True,
+            "Last known location",
+            "Dernière position connue",
+        ),
+        KindSpec("search.query", PD + "Behavioural", False, "Searches", "Recherches"),
         KindSpec(
             "browsing.visit", PD + "BrowserHistory", False, "Browsing history", "Navigation web"
         ),
@@ -49,6 +58,10 @@ KINDS: dict[str, KindSpec] = {
             "Consommation d'énergie",
         ),
         KindSpec("health.record", PD + "PhysicalHealth", False, "Health records", "Santé"),
+        KindSpec("health.workout", PD + "PhysicalHealth", False, "Workouts", "Séances de sport"),
+        KindSpec(
+            "body.measurement", PD + "Weight", False, "Body measurements", "Mesures corporelles"
+        ),
         KindSpec(
             "ads.custom_audience",
             PD + "Profile",
@@ -57,6 +70,13 @@ KINDS: dict[str, KindSpec] = {
             "Audiences publicitaires",
         ),
         KindSpec("ads.interest", PD + "Interest", True, "Inferred interests", "Centres d'intérêt"),
+        KindSpec(
+            "ads.interaction",
+            PD + "Behavioural",
+            False,
+            "Ads you interacted with",
+            "Publicités avec lesquelles vous avez interagi",
+        ),
         KindSpec(
             "ads.off_platform",
             PD + "BrowsingBehaviour",

@@ -98,6 +98,7 @@ class ImportBatch:
     started_at: datetime
     finished_at: datetime | None
     error_code: str | None = None
+    import_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

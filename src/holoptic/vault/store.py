@@ -83,6 +83,11 @@ class ItemStore:
         with self._uow() as uow:
             return uow.vault.kind_summaries(member_id)
 
+    def community_summary(self, community_id: str) -> list[KindSummary]:
+        """Per-kind counts over a community's members, for stewards (no contents)."""
+        with self._uow() as uow:
+            return uow.vault.community_kind_summaries(community_id)
+
     def each_record_set(
         self, member_id: str
     ) -> Iterable[tuple[DataItem, list[Record] | ItemUnreadable]]:

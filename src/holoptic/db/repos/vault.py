@@ -83,6 +83,7 @@ def _batch(row: Mapping[Any, Any]) -> ImportBatch:
         started_at=must_utc(row["started_at"]),
         finished_at=utc(row["finished_at"]),
         error_code=row["error_code"],
+        import_id=row["import_id"],
     )
 
 
@@ -229,6 +230,15 @@ class SqlVaultRepository:
         )
         return [_batch(row) for row in self._c.execute(query).mappings()]
 
+    def find_batches(self, member_id: str, sha256: str) -> list[ImportBatch]:
+        c = t.import_batches.c
+        query = (
+            select(t.import_batches)
+            .where(c.member_id == member_id, c.sha256 == sha256)
+            .order_by(c.started_at)
+        )
+        return [_batch(row) for row in self._c.execute(query).mappings()]
+
     # items
     def add_item(self, item: DataItem, blob: bytes) -> None:
         self._c.execute(insert(t.data_items).values(**_fields(item)))
@@ -279,6 +289,16 @@ class SqlVaultRepository:
         return int(self._c.execute(query).scalar_one())
 
     def kind_summaries(self, member_id: str) -> list[KindSummary]:
+        return self._summaries(t.data_items.c.member_id == member_id)
+
+    def community_kind_summaries(self, community_id: str) -> list[KindSummary]:
+        """Counts over every member of a community: aggregates only, never contents."""
+        in_community = select(t.memberships.c.member_id).where(
+            t.memberships.c.community_id == community_id
+        )
+        return self._summaries(t.data_items.c.member_id.in_(in_community))
+
+    def _summaries(self, condition: Any) -> list[KindSummary]:
         c = t.data_items.c
         query = (
             select(
@@ -289,7 +309,7 @@ class SqlVaultRepository:
                 func.min(c.period_start).label("first"),
                 func.max(c.period_end).label("last"),
             )
-            .where(c.member_id == member_id)
+            .where(condition)
             .group_by(c.kind)
             .order_by(c.kind)
         )
