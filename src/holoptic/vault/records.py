@@ -32,7 +32,7 @@ def parse_time(value: object) -> datetime:
     if not isinstance(value, str):
         raise InvalidRecords(f"record time must be an ISO 8601 string, got {value!r}")
     try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(value)
     except ValueError:
         raise InvalidRecords(f"record time {value!r} is not ISO 8601") from None
     if moment.tzinfo is None:
@@ -40,16 +40,32 @@ def parse_time(value: object) -> datetime:
     return moment.astimezone(UTC)
 
 
-def group_by_day(records: Iterable[Mapping[str, Any]]) -> dict[date, list[str]]:
-    """Canonical lines per UTC day of their ``time`` field, duplicates removed."""
-    days: dict[date, set[str]] = defaultdict(set)
+Span = tuple[datetime, datetime]
+
+
+def group_by_day(records: Iterable[Mapping[str, Any]]) -> dict[date, dict[str, Span]]:
+    """Canonical lines per UTC day of their ``time``, each with its span; no duplicates."""
+    days: dict[date, dict[str, Span]] = defaultdict(dict)
     for record in records:
         if not isinstance(record, Mapping):
             raise InvalidRecords(f"a record must be a JSON object, got {type(record).__name__}")
         if TIME_FIELD not in record:
             raise InvalidRecords(f"a time-series record needs a {TIME_FIELD!r} field")
-        days[parse_time(record[TIME_FIELD]).date()].add(canonical(record))
-    return {day: sorted(lines) for day, lines in days.items()}
+        start = parse_time(record[TIME_FIELD])
+        end = record.get("end")
+        finish = parse_time(end) if isinstance(end, str) else start
+        days[start.date()][canonical(record)] = (start, max(start, finish))
+    return days
+
+
+def span_of(spans: Iterable[Span]) -> tuple[datetime | None, datetime | None]:
+    """Earliest start and latest end of some spans."""
+    start: datetime | None = None
+    end: datetime | None = None
+    for first, last in spans:
+        start = first if start is None or first < start else start
+        end = last if end is None or last > end else end
+    return start, end
 
 
 def period_of(lines: Iterable[str]) -> tuple[datetime | None, datetime | None]:

@@ -19,7 +19,15 @@ from holoptic.vault.errors import ItemNotFound, ItemUnreadable
 from holoptic.vault.kinds import kind_spec
 from holoptic.vault.model import DataItem, KindSummary, Record, StoreResult
 from holoptic.vault.ports import VaultRepository, VaultUnitOfWork
-from holoptic.vault.records import canonical, decode_lines, encode_lines, group_by_day, period_of
+from holoptic.vault.records import (
+    Span,
+    canonical,
+    decode_lines,
+    encode_lines,
+    group_by_day,
+    period_of,
+    span_of,
+)
 from holoptic.vault.service import VaultService, new_id
 
 
@@ -60,8 +68,8 @@ class ItemStore:
             for record in records:
                 writer.atomic(canonical(record))
         else:
-            for day, lines in sorted(group_by_day(records).items()):
-                writer.day(day, lines)
+            for day, spans in sorted(group_by_day(records).items()):
+                writer.day(day, spans)
         return writer.result()
 
     def read(self, member_id: str, item_id: str) -> tuple[DataItem, list[Record]]:
@@ -136,9 +144,9 @@ class _Writer:
         if self.repo.item_hash_exists(self.member_id, digest):
             self.duplicate += 1
             return
-        self._add(None, [line], payload, digest)
+        self._add(None, [line], payload, digest, period_of([line]))
 
-    def day(self, day: date, lines: list[str]) -> None:
+    def day(self, day: date, spans: dict[str, Span]) -> None:
         present: set[str] = set()
         for item in self.repo.items_in_bucket(self.member_id, self.kind, day):
             try:
@@ -146,18 +154,26 @@ class _Writer:
             except ItemUnreadable:
                 continue  # a corrupted item does not block the day: its records come back
 
-        new = [line for line in lines if line not in present]
-        self.duplicate += len(lines) - len(new)
+        new = sorted(line for line in spans if line not in present)
+        self.duplicate += len(spans) - len(new)
         if new:
             payload = encode_lines(new)
-            self._add(day, new, payload, self.cipher.content_hash(payload))
+            period = span_of(spans[line] for line in new)
+            self._add(day, new, payload, self.cipher.content_hash(payload), period)
 
     def _lines(self, item_id: str, blob: bytes) -> list[str]:
         return self.cipher.open(item_id, blob).decode().splitlines()
 
-    def _add(self, day: date | None, lines: list[str], payload: bytes, digest: str) -> None:
+    def _add(
+        self,
+        day: date | None,
+        lines: list[str],
+        payload: bytes,
+        digest: str,
+        period: tuple[datetime | None, datetime | None],
+    ) -> None:
         item_id = new_id()
-        start, end = period_of(lines)
+        start, end = period
         if day is not None and start is None:
             start = datetime.combine(day, time.min, UTC)
         item = DataItem(
