@@ -61,3 +61,19 @@ def make_tar(path: Path, members: dict[str, bytes], links: dict[str, str] | None
             info.linkname = target
             archive.addfile(info)
     return path
+
+
+class SlowImporter(LinesImporter):
+    """Like LinesImporter, but after ``pause_after`` records it signals and sleeps."""
+
+    def __init__(self, signal_file: Path, pause_after: int) -> None:
+        self.signal_file, self.pause_after = signal_file, pause_after
+
+    def parse(self, source: SourceFile) -> Iterator[ParseEvent]:
+        import time
+
+        for count, event in enumerate(super().parse(source), start=1):
+            yield event
+            if count == self.pause_after:
+                self.signal_file.write_text("paused")
+                time.sleep(60)
