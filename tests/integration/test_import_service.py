@@ -166,3 +166,18 @@ def test_symlinked_input_is_not_followed(
     report = importer_service.run(member.id, [folder])
     assert [f.error.code for f in report.files if f.error] == ["import.unsafe_archive"]
     assert _items(services, member.id) == 0
+
+
+def test_stats_count_per_kind_and_source(
+    services: Services, importer_service: ImportService, tmp_path: Path
+) -> None:
+    member = services.vault.add_member("Ivo")
+    importer_service.run(member.id, [points_file(tmp_path / "p.txt", 30)])
+    services.items.store(member.id, "location.point", [{"time": "2026-06-01T10:00:00Z"}])
+    services.items.store(member.id, "ads.interest", [{"interest": "Échecs"}])
+    stats = [(s.kind, s.source, s.items, s.records) for s in services.items.stats(member.id)]
+    assert stats == [
+        ("ads.interest", "direct", 1, 1),
+        ("location.point", "direct", 1, 1),
+        ("location.point", "test.points", 1, 30),
+    ]

@@ -156,3 +156,13 @@ class KindSummary:
     records: int
     first: datetime | None
     last: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceStat:
+    """Items and records of one kind from one source (an import format, or ``direct``)."""
+
+    kind: str
+    source: str
+    items: int
+    records: int

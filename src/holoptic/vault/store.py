@@ -17,7 +17,7 @@ from holoptic.clock import Clock
 from holoptic.vault.crypto import MemberCipher
 from holoptic.vault.errors import ItemNotFound, ItemUnreadable
 from holoptic.vault.kinds import kind_spec
-from holoptic.vault.model import DataItem, KindSummary, Record, StoreResult
+from holoptic.vault.model import DataItem, KindSummary, Record, SourceStat, StoreResult
 from holoptic.vault.ports import VaultRepository, VaultUnitOfWork
 from holoptic.vault.records import (
     Span,
@@ -95,6 +95,12 @@ class ItemStore:
         """Per-kind counts over a community's members, for stewards (no contents)."""
         with self._uow() as uow:
             return uow.vault.community_kind_summaries(community_id)
+
+    def stats(self, member_id: str) -> list[SourceStat]:
+        """Counts per kind and per source, for ``holoptic data stats``."""
+        with self._uow() as uow:
+            self._vault.cipher(uow.vault, member_id)  # raises if the member is gone
+            return uow.vault.source_stats(member_id)
 
     def each_record_set(
         self, member_id: str

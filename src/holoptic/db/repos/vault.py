@@ -19,6 +19,7 @@ from holoptic.vault.model import (
     KindSummary,
     Membership,
     Role,
+    SourceStat,
     WrappedKey,
 )
 from holoptic.vault.ports import SealedMember
@@ -287,6 +288,21 @@ class SqlVaultRepository:
         if member_id is not None:
             query = query.where(t.data_items.c.member_id == member_id)
         return int(self._c.execute(query).scalar_one())
+
+    def source_stats(self, member_id: str) -> list[SourceStat]:
+        c, b = t.data_items.c, t.import_batches.c
+        source = func.coalesce(b.format, "direct").label("source")
+        query = (
+            select(c.kind, source, func.count().label("items"), func.sum(c.record_count))
+            .select_from(t.data_items.outerjoin(t.import_batches, c.batch_id == b.id))
+            .where(c.member_id == member_id)
+            .group_by(c.kind, source)
+            .order_by(c.kind, source)
+        )
+        return [
+            SourceStat(kind, src, int(items), int(records or 0))
+            for kind, src, items, records in self._c.execute(query)
+        ]
 
     def kind_summaries(self, member_id: str) -> list[KindSummary]:
         return self._summaries(t.data_items.c.member_id == member_id)
