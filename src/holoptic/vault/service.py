@@ -176,7 +176,9 @@ class VaultService:
         """The communities this member is a steward of (empty for plain members)."""
         with self._uow() as uow:
             ids = {
-                m.community_id for m in uow.vault.memberships_of(member_id) if m.role is Role.STEWARD
+                m.community_id
+                for m in uow.vault.memberships_of(member_id)
+                if m.role is Role.STEWARD
             }
             found = [uow.vault.get_community(community_id) for community_id in sorted(ids)]
         return sorted((c for c in found if c is not None), key=lambda c: c.slug)

@@ -1,0 +1,1 @@
+"""The web shell: server-rendered pages for members and stewards, and the JSON API."""

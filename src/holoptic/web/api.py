@@ -1,0 +1,35 @@
+"""The JSON API sub-application mounted at ``/api/v1``, with its own OpenAPI document.
+
+Programs authenticate with bearer API tokens only (never the session cookie, so no CSRF
+surface). Every error is an RFC 9457 problem document. The interactive docs page is
+off: it would load Swagger UI from a CDN.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from holoptic import __version__
+from holoptic.bootstrap import Services
+from holoptic.web.handlers import install_api_handlers
+from holoptic.web.routes import api
+
+
+def create_api(services: Services) -> FastAPI:
+    app = FastAPI(
+        title="Holoptic API",
+        version=__version__,
+        description=(
+            "Read your own data in Holoptic, a citizen data commons. Authenticate with an "
+            "API token created on the 'API tokens' page: `Authorization: Bearer hol_…`. "
+            "Errors are RFC 9457 problem documents (`application/problem+json`) with a "
+            "stable `code`."
+        ),
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.state.services = services
+    install_api_handlers(app)
+    app.include_router(api.router)
+    return app

@@ -1,0 +1,1 @@
+"""Page and API routes: each handler parses, calls one service, renders."""
