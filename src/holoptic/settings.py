@@ -50,6 +50,8 @@ SETTINGS: tuple[Setting, ...] = (
         "5",
         "Failed logins allowed per address and per account in 15 minutes.",
     ),
+    Setting("HOLOPTIC_HOST", "127.0.0.1", "Address `holoptic serve` and scripts/run listen on."),
+    Setting("HOLOPTIC_PORT", "8000", "Port `holoptic serve` and scripts/run listen on."),
     Setting(
         "HOLOPTIC_SECURE_COOKIES",
         "0",

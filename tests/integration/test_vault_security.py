@@ -125,9 +125,7 @@ def test_corrupted_blob_names_its_item_and_spares_the_others(
         services.items.read(member.id, first)
     assert caught.value.code == "vault.item_unreadable"
     assert services.items.read(member.id, second)[1] == [{"interest": "Rugby"}]
-    outcomes = {
-        item.id: records for item, records in services.items.each_record_set(member.id)
-    }
+    outcomes = {item.id: records for item, records in services.items.each_record_set(member.id)}
     assert isinstance(outcomes[first], ItemUnreadable)
     assert outcomes[second] == [{"interest": "Rugby"}]
 

@@ -19,7 +19,9 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def alembic_config(url: str) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("sqlalchemy.url", url)
+    # ConfigParser interpolates "%": escape it, or percent-encoded URLs (passwords,
+    # ?options=-csearch_path%3D...) make Alembic fail.
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
 
 
