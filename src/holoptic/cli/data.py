@@ -25,6 +25,7 @@ from holoptic.cli.output import (
 from holoptic.cli.text import _
 from holoptic.vault.export import ExportResult, export_member
 from holoptic.vault.kinds import kind_spec
+from holoptic.vault.model import SourceStat
 
 app = typer.Typer(help="Read and export a member's data.", no_args_is_help=True)
 
@@ -56,6 +57,40 @@ def list_items(
         day = item.day.isoformat() if item.day else "-"
         table.add_row(item.id, item.kind, day, str(item.record_count))
     console().print(table)
+
+
+@app.command("stats")
+def stats(ctx: typer.Context, member: MemberOption, json_output: JsonFlag = False) -> None:
+    """Count a member's items and records per kind and per source."""
+    rows = state(ctx).services().items.stats(member)
+    if json_output:
+        emit_json(_stats_document(member, rows))
+        return
+    table = Table(box=box.SIMPLE_HEAD)
+    for title in (_("Kind"), _("Source"), _("Items"), _("Records")):
+        table.add_column(title)
+    for row in rows:
+        table.add_row(row.kind, row.source, str(row.items), str(row.records))
+    console().print(table)
+
+
+def _stats_document(member: str, rows: list[SourceStat]) -> dict[str, Any]:
+    kinds: dict[str, dict[str, int]] = {}
+    sources: dict[str, dict[str, int]] = {}
+    for row in rows:
+        for key, table in ((row.kind, kinds), (row.source, sources)):
+            entry = table.setdefault(key, {"items": 0, "records": 0})
+            entry["items"] += row.items
+            entry["records"] += row.records
+    return {
+        "member": member,
+        "kinds": kinds,
+        "sources": sources,
+        "rows": [
+            {"kind": r.kind, "source": r.source, "items": r.items, "records": r.records}
+            for r in rows
+        ],
+    }
 
 
 @app.command("show")

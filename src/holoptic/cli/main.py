@@ -11,6 +11,7 @@ import typer
 from holoptic.cli import communities, data, demo, keys, members
 from holoptic.cli.context import CliState
 from holoptic.cli.group import HolopticGroup
+from holoptic.cli.imports import import_command
 from holoptic.cli.init import init
 from holoptic.cli.serve import serve
 from holoptic.cli.text import use_language
@@ -41,6 +42,7 @@ def main(ctx: typer.Context) -> None:
 
 
 app.command("init")(init)
+app.command("import")(import_command)
 app.add_typer(members.app, name="member")
 app.add_typer(communities.app, name="community")
 app.add_typer(data.app, name="data")

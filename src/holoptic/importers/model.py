@@ -116,5 +116,8 @@ class ImportReport:
 
     @property
     def ok(self) -> bool:
-        """True when every recognised file imported."""
-        return all(f.ok for f in self.files if f.recognised)
+        """True when every recognised file imported and no archive member was refused.
+
+        Unrecognised files are reported but are not failures.
+        """
+        return all(f.ok for f in self.files)
