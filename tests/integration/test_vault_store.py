@@ -77,3 +77,16 @@ def test_deleted_member_data_is_gone(services: Services) -> None:
     assert services.vault.find_by_email("eve@example.org") is None
     with pytest.raises(MemberNotFound):
         services.items.items(member.id)
+
+
+def test_a_visit_whose_title_changed_is_still_the_same_visit(services: Services) -> None:
+    member = services.vault.add_member("Gaston")
+    visit = {"time": "2026-03-01T08:00:00Z", "url": "https://ex.org/", "browser": "firefox"}
+    first = services.items.store(member.id, "browsing.visit", [{**visit, "title": "Old"}])
+    assert first.records_added == 1
+    later = services.items.store(
+        member.id,
+        "browsing.visit",
+        [{**visit, "title": "New", "duration_s": 4}, {**visit, "time": "2026-03-01T09:00:00Z"}],
+    )
+    assert (later.records_added, later.records_duplicate) == (1, 1)

@@ -22,6 +22,9 @@ class KindSpec:
     atomic: bool
     label_en: str
     label_fr: str
+    identity: tuple[str, ...] = ()
+    """Fields that identify one event when other fields may drift between exports (a
+    page's title, a visit's duration); empty means the whole record."""
 
     def label(self, lang: str) -> str:
         return self.label_fr if lang == "fr" else self.label_en
@@ -43,7 +46,12 @@ KINDS: dict[str, KindSpec] = {
         ),
         KindSpec("search.query", PD + "Behavioural", False, "Searches", "Recherches"),
         KindSpec(
-            "browsing.visit", PD + "BrowserHistory", False, "Browsing history", "Navigation web"
+            "browsing.visit",
+            PD + "BrowserHistory",
+            False,
+            "Browsing history",
+            "Navigation web",
+            identity=("time", "url", "browser"),
         ),
         KindSpec("browsing.request", PD + "BrowsingBehaviour", False, "Page requests", "Requêtes"),
         KindSpec("activity.event", PD + "Behavioural", False, "Activity", "Activité en ligne"),
