@@ -34,7 +34,7 @@ from holoptic.importers.sources import Limits, Problem, walk
 from holoptic.vault.model import BatchStatus, ImportBatch
 from holoptic.vault.ports import VaultRepository, VaultUnitOfWork
 from holoptic.vault.service import VaultService, new_id
-from holoptic.vault.store import ItemStore
+from holoptic.vault.store import BucketCache, ItemStore
 
 log = logging.getLogger(__name__)
 FLUSH_EVERY = 20_000
@@ -181,19 +181,20 @@ class ImportService:
         counts, rejected_total = _Counts(), 0
         rejected: list[Rejected] = []
         buffers: dict[str, list[Record]] = defaultdict(list)
+        cache = BucketCache()
         seen = 0
         for event in importer.parse(source):
             if isinstance(event, Emit):
                 buffers[event.kind].append(event.record)
                 seen += 1
                 if seen % FLUSH_EVERY == 0:
-                    self._flush(repo, member_id, batch.id, buffers, counts)
+                    self._flush(repo, member_id, batch.id, buffers, counts, cache)
                     progress.records(source.name, seen)
             else:
                 rejected_total += 1
                 if len(rejected) < REJECTED_KEPT:
                     rejected.append(event)
-        self._flush(repo, member_id, batch.id, buffers, counts)
+        self._flush(repo, member_id, batch.id, buffers, counts, cache)
         progress.records(source.name, seen)
         return counts, rejected, rejected_total
 
@@ -204,10 +205,11 @@ class ImportService:
         batch_id: str,
         buffers: dict[str, list[Record]],
         counts: _Counts,
+        cache: BucketCache,
     ) -> None:
         for kind, records in buffers.items():
             if records:
-                result = self._items.store_in(repo, member_id, kind, records, batch_id)
+                result = self._items.store_in(repo, member_id, kind, records, batch_id, cache)
                 counts.added += result.records_added
                 counts.duplicate += result.records_duplicate
                 counts.items += result.items_added

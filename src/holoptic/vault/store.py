@@ -9,7 +9,9 @@ their ids are what consent, tracing and valuation point at.
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -18,7 +20,14 @@ from holoptic.clock import Clock
 from holoptic.vault.crypto import MemberCipher
 from holoptic.vault.errors import ItemNotFound, ItemUnreadable
 from holoptic.vault.kinds import kind_spec
-from holoptic.vault.model import DataItem, KindSummary, Record, SourceStat, StoreResult
+from holoptic.vault.model import (
+    DataItem,
+    ImportBatch,
+    KindSummary,
+    Record,
+    SourceStat,
+    StoreResult,
+)
 from holoptic.vault.ports import VaultRepository, VaultUnitOfWork
 from holoptic.vault.records import (
     Span,
@@ -60,11 +69,18 @@ class ItemStore:
         kind: str,
         records: Iterable[Mapping[str, Any]],
         batch_id: str | None = None,
+        cache: BucketCache | None = None,
     ) -> StoreResult:
-        """Store records inside the caller's transaction (importers use one per file)."""
+        """Store records inside the caller's transaction (importers use one per file).
+
+        Callers that store one file in slices pass the same ``cache`` to every slice, so
+        days already seen are not decrypted again. The cache must not outlive the
+        transaction.
+        """
         spec = kind_spec(kind)
         cipher = self._vault.cipher(repo, member_id)
         writer = _Writer(repo, cipher, member_id, kind, spec.category, batch_id, self._clock)
+        writer.cache = cache if cache is not None else BucketCache()
         if spec.atomic:
             for record in records:
                 writer.atomic(canonical(record))
@@ -103,6 +119,11 @@ class ItemStore:
             self._vault.cipher(uow.vault, member_id)  # raises if the member is gone
             return uow.vault.source_stats(member_id)
 
+    def batches(self, member_id: str) -> list[ImportBatch]:
+        """The member's import batches (one per file handed to an importer), oldest first."""
+        with self._uow() as uow:
+            return uow.vault.list_batches(member_id)
+
     def each_record_set(
         self, member_id: str
     ) -> Iterable[tuple[DataItem, list[Record] | ItemUnreadable]]:
@@ -125,6 +146,38 @@ def _blob(repo: VaultRepository, item: DataItem) -> bytes:
     if blob is None:
         raise ItemUnreadable(f"item {item.id} has no content", item_id=item.id)
     return blob
+
+
+def _digest(identity: str) -> bytes:
+    return hashlib.blake2b(identity.encode(), digest_size=16).digest()
+
+
+class BucketCache:
+    """The record identities of recently touched days, for one file's transaction.
+
+    Bounded by the number of identities it holds (16-byte digests); the least recently
+    used days are forgotten first and simply read again if needed.
+    """
+
+    def __init__(self, capacity: int = 400_000) -> None:
+        self._capacity = capacity
+        self._days: OrderedDict[tuple[str, date], set[bytes]] = OrderedDict()
+        self._size = 0
+
+    def get(self, bucket: tuple[str, date]) -> set[bytes] | None:
+        found = self._days.get(bucket)
+        if found is not None:
+            self._days.move_to_end(bucket)
+        return found
+
+    def put(self, bucket: tuple[str, date], identities: set[bytes]) -> None:
+        previous = self._days.pop(bucket, None)
+        self._size -= len(previous) if previous is not None else 0
+        self._days[bucket] = identities
+        self._size += len(identities)
+        while self._size > self._capacity and len(self._days) > 1:
+            _, evicted = self._days.popitem(last=False)
+            self._size -= len(evicted)
 
 
 def _identity_of(fields: tuple[str, ...]) -> Callable[[str], str]:
@@ -154,6 +207,7 @@ class _Writer:
         self.kind, self.category, self.batch_id, self.clock = kind, category, batch_id, clock
         self.added = self.duplicate = 0
         self.item_ids: list[str] = []
+        self.cache = BucketCache()
         fields = kind_spec(kind).identity
         self.identity = (lambda line: line) if not fields else _identity_of(fields)
 
@@ -166,18 +220,23 @@ class _Writer:
         self._add(None, [line], payload, digest, period_of([line]))
 
     def day(self, day: date, spans: dict[str, Span]) -> None:
-        present: set[str] = set()
-        for item in self.repo.items_in_bucket(self.member_id, self.kind, day):
-            try:
-                present.update(map(self.identity, self._lines(item.id, _blob(self.repo, item))))
-            except ItemUnreadable:
-                continue  # a corrupted item does not block the day: its records come back
+        bucket = (self.kind, day)
+        present = self.cache.get(bucket)
+        if present is None:
+            present = set()
+            for item in self.repo.items_in_bucket(self.member_id, self.kind, day):
+                try:
+                    lines = self._lines(item.id, _blob(self.repo, item))
+                except ItemUnreadable:
+                    continue  # a corrupted item does not block the day: its records come back
+                present.update(_digest(self.identity(line)) for line in lines)
         new: list[str] = []
         for line in sorted(spans):
-            key = self.identity(line)
+            key = _digest(self.identity(line))
             if key not in present:
                 present.add(key)  # two records of one file with one identity: keep the first
                 new.append(line)
+        self.cache.put(bucket, present)
         self.duplicate += len(spans) - len(new)
         if new:
             payload = encode_lines(new)
