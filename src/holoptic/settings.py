@@ -22,6 +22,8 @@ class Setting:
     help: str
 
 
+DEFAULT_MAX_UPLOAD_BYTES = 4 * 1024**3
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("HOLOPTIC_HOME", "./var", "Directory for the SQLite database, keys and uploads."),
     Setting(
@@ -53,6 +55,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HOLOPTIC_HOST", "127.0.0.1", "Address `holoptic serve` and scripts/run listen on."),
     Setting("HOLOPTIC_PORT", "8000", "Port `holoptic serve` and scripts/run listen on."),
     Setting(
+        "HOLOPTIC_MAX_UPLOAD_BYTES",
+        str(DEFAULT_MAX_UPLOAD_BYTES),
+        "Largest upload the web import page accepts, in bytes (default 4 GiB).",
+    ),
+    Setting(
         "HOLOPTIC_SECURE_COOKIES",
         "0",
         "Set to 1 behind HTTPS so cookies carry the Secure flag.",
@@ -72,6 +79,7 @@ class Settings:
     session_max_age: int
     login_attempts: int
     secure_cookies: bool
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
 
     @property
     def keys_dir(self) -> Path:
@@ -95,6 +103,7 @@ class Settings:
             session_max_age=_int(env, "HOLOPTIC_SESSION_MAX_AGE", 43200),
             login_attempts=_int(env, "HOLOPTIC_LOGIN_ATTEMPTS", 5),
             secure_cookies=env.get("HOLOPTIC_SECURE_COOKIES", "0") == "1",
+            max_upload_bytes=_positive(env, "HOLOPTIC_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES),
         )
 
 
@@ -106,6 +115,13 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ConfigurationError(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def _positive(env: Mapping[str, str], name: str, default: int) -> int:
+    value = _int(env, name, default)
+    if value < 1:
+        raise ConfigurationError(f"{name} must be a positive number of bytes, not {value}")
+    return value
 
 
 def _language(env: Mapping[str, str]) -> str:

@@ -1,7 +1,8 @@
 """A person's first visit, in Debian's chromium driven by Playwright.
 
 Starts the real server (uvicorn, SQLite, a fresh HOLOPTIC_HOME) in a subprocess, then
-signs up, logs out, logs in, sees the home page, creates an API token through HTMX and
+signs up, logs out, logs in, sees the home page, imports a GPX file through the upload
+page (progress polled by HTMX, then the report), creates an API token through HTMX and
 switches language. Skipped with a reason where /usr/bin/chromium is missing, except
 under CI=true, where that is a failure.
 """
@@ -9,6 +10,7 @@ under CI=true, where that is a failure.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -36,6 +38,12 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOT = Path("/tmp/holoptic-home.png")
 PASSWORD = "un mot de passe assez long"
+GPX = b"""<?xml version="1.0" encoding="UTF-8"?>
+<gpx version="1.1" creator="test" xmlns="http://www.topografix.com/GPX/1/1"><trk><trkseg>
+<trkpt lat="45.188" lon="5.7245"><time>2026-03-01T07:00:00Z</time></trkpt>
+<trkpt lat="45.189" lon="5.7255"><time>2026-03-01T07:00:10Z</time></trkpt>
+</trkseg></trk></gpx>
+"""
 
 pytestmark = pytest.mark.browser
 
@@ -134,6 +142,14 @@ def test_sign_up_log_in_and_switch_language(server: str) -> None:
         ).to_be_visible()
         page.screenshot(path=str(SCREENSHOT), full_page=True)
 
+        page.get_by_role("link", name="Importer mes données").first.click()
+        upload = {"name": "sortie.gpx", "mimeType": "application/gpx+xml", "buffer": GPX}
+        page.get_by_label("Fichiers à importer").set_input_files(upload)
+        page.get_by_role("button", name="Importer", exact=True).click()
+        expect(page).to_have_url(re.compile(f"{re.escape(server)}/imports/[A-Za-z0-9_-]+$"))
+        expect(page.get_by_text("Import terminé : 2 enregistrements ajoutés.")).to_be_visible()
+        expect(page.get_by_role("row", name="sortie.gpx")).to_contain_text("importé")
+
         page.get_by_role("link", name="Jetons d'API").first.click()
         page.get_by_label("Nom", exact=True).fill("tableau de bord")
         page.get_by_label("data:read", exact=False).check()
@@ -143,7 +159,7 @@ def test_sign_up_log_in_and_switch_language(server: str) -> None:
         page.get_by_role("link", name="English").click()
         expect(page.locator("html")).to_have_attribute("lang", "en")
         expect(page.get_by_role("heading", level=1)).to_have_text("API tokens")
-        page.get_by_role("link", name="My data").click()
+        page.get_by_role("link", name="My data", exact=True).click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Aline Marchal")
         page.get_by_role("link", name="Français").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour, Aline Marchal")

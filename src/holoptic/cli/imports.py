@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich import box
@@ -14,6 +14,7 @@ from holoptic.cli.context import state
 from holoptic.cli.output import JsonFlag, console, emit_json, err_console, line, records_count
 from holoptic.cli.text import _
 from holoptic.importers.model import FileReport, ImportReport
+from holoptic.importers.report import report_document
 from holoptic.importers.service import Progress as ImportProgress
 from holoptic.importers.sources import Limits
 
@@ -66,30 +67,6 @@ def import_command(
         _render(report)
     if not report.ok:
         raise typer.Exit(1)
-
-
-def report_document(report: ImportReport) -> dict[str, Any]:
-    """The import report as the documented JSON shape."""
-    return {
-        "import_id": report.import_id,
-        "records_added": report.records_added,
-        "files": [_file_document(f) for f in report.files],
-    }
-
-
-def _file_document(report: FileReport) -> dict[str, Any]:
-    return {
-        "path": report.path,
-        "format": report.format,
-        "records_added": report.records_added,
-        "records_duplicate": report.records_duplicate,
-        "items_added": report.items_added,
-        "rejected": [{"location": r.location, "reason": r.reason} for r in report.rejected],
-        "rejected_total": report.rejected_total,
-        "error": (
-            {"code": report.error.code, "message": report.error.message} if report.error else None
-        ),
-    }
 
 
 def _render(report: ImportReport) -> None:

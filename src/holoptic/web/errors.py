@@ -57,6 +57,27 @@ class TokenWithoutMember(HolopticError):
     status = 403
 
 
+class ImportJobNotFound(HolopticError):
+    """No such import job for this member: unknown, someone else's, or already forgotten."""
+
+    code = "web.import_not_found"
+    status = 404
+
+
+class UploadTooLarge(HolopticError):
+    """An upload beyond ``HOLOPTIC_MAX_UPLOAD_BYTES`` (or too many files): nothing is kept."""
+
+    code = "web.upload_too_large"
+    status = 413
+
+
+class InvalidUpload(HolopticError):
+    """A body that is not the upload form's multipart data."""
+
+    code = "web.invalid_request"
+    status = 422
+
+
 # code -> (title, message); English source strings, French in locale/fr/.../web.po
 ERRORS: dict[str, tuple[str, str]] = {
     "web.not_found": (
@@ -94,6 +115,20 @@ ERRORS: dict[str, tuple[str, str]] = {
     "web.token_not_found": (
         N_("Token not found"),
         N_("There is no such token among yours."),
+    ),
+    "web.import_not_found": (
+        N_("Import not found"),
+        N_(
+            "There is no such import among yours. Finished imports are listed here for a few "
+            "hours only; what they imported stays in your vault."
+        ),
+    ),
+    "web.upload_too_large": (
+        N_("Upload too large"),
+        N_(
+            "These files are more than this server accepts in one upload. Nothing was kept. "
+            "Upload fewer or smaller files, one archive at a time for instance."
+        ),
     ),
     "web.internal_error": (
         N_("Something went wrong"),
@@ -148,6 +183,7 @@ STATUS_TITLES: dict[int, str] = {
     404: N_("Not found"),
     409: N_("Conflict"),
     410: N_("Gone"),
+    413: N_("Too large"),
     422: N_("Invalid input"),
     429: N_("Too many attempts"),
     500: N_("Something went wrong"),
