@@ -14,6 +14,7 @@ from holoptic.identity.service import IdentityService
 from holoptic.importers.registry import default_importers
 from holoptic.importers.service import ImportService
 from holoptic.settings import Settings
+from holoptic.vault.documents import MemberDocuments
 from holoptic.vault.keystore import Keyring, load_keyring
 from holoptic.vault.service import VaultService
 from holoptic.vault.store import ItemStore
@@ -49,6 +50,10 @@ class Services:
     @cached_property
     def identity(self) -> IdentityService:
         return IdentityService(self.uow, self.vault, self.clock)
+
+    @cached_property
+    def documents(self) -> MemberDocuments:
+        return MemberDocuments(self.uow, self.vault, self.clock)
 
     @cached_property
     def imports(self) -> ImportService:

@@ -7,6 +7,7 @@ encrypted blobs; e-mails are found through a keyed blind index.
 from __future__ import annotations
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 metadata = MetaData(
@@ -159,4 +161,68 @@ api_tokens = Table(
     _ts("expires_at", nullable=True),
     _ts("revoked_at", nullable=True),
     _ts("last_used_at", nullable=True),
+)
+
+# --- reveal: versioned reference data (public, not personal) ---------------------------
+
+reference_versions = Table(
+    "reference_versions",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("source", String(32), nullable=False),  # "whotracksme" | "datenanfragen"
+    Column("version", String(120), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("record_count", Integer, nullable=False),
+    Column("active", Boolean, nullable=False, server_default=false()),
+    _ts("loaded_at"),
+    Index(None, "source", "active"),
+)
+
+tracker_domains = Table(
+    "tracker_domains",
+    metadata,
+    Column(
+        "version_id",
+        String(ID),
+        ForeignKey("reference_versions.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("domain", String(255), primary_key=True),
+    Column("tracker_id", String(120), nullable=False),
+    Column("tracker_name", String(300), nullable=False),
+    Column("category", String(64), nullable=False),
+    Column("company_id", String(120)),
+    Column("company_name", String(300)),
+    Column("website", String(500)),
+    Column("privacy_url", String(500)),
+)
+
+directory_companies = Table(
+    "directory_companies",
+    metadata,
+    Column(
+        "version_id",
+        String(ID),
+        ForeignKey("reference_versions.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("slug", String(200), primary_key=True),
+    Column("name", String(500), nullable=False),
+    Column("web", String(500)),
+    Column("email", String(320)),
+    Column("record", Text, nullable=False),  # the directory's JSON record, as loaded
+)
+
+# --- member documents: small mutable records that are personal, so sealed ----------------
+
+member_documents = Table(
+    "member_documents",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("member_id", String(ID), ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(64), nullable=False),
+    Column("blob", LargeBinary, nullable=False),
+    _ts("created_at"),
+    _ts("updated_at"),
+    Index(None, "member_id", "kind"),
 )

@@ -6,6 +6,7 @@ from types import TracebackType
 
 from sqlalchemy import Connection, Engine
 
+from holoptic.db.repos.documents import SqlDocumentRepository
 from holoptic.db.repos.identity import SqlIdentityRepository
 from holoptic.db.repos.vault import SqlVaultRepository
 
@@ -15,6 +16,7 @@ class SqlUnitOfWork:
 
     vault: SqlVaultRepository
     identity: SqlIdentityRepository
+    documents: SqlDocumentRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -25,6 +27,7 @@ class SqlUnitOfWork:
         self._connection.begin()
         self.vault = SqlVaultRepository(self._connection)
         self.identity = SqlIdentityRepository(self._connection)
+        self.documents = SqlDocumentRepository(self._connection)
         return self
 
     def __exit__(

@@ -151,7 +151,7 @@ class SqlVaultRepository:
         # Explicit deletes, child tables first: correct even where cascades are off.
         item_ids = select(t.data_items.c.id).where(t.data_items.c.member_id == member_id)
         self._c.execute(delete(t.item_blobs).where(t.item_blobs.c.item_id.in_(item_ids)))
-        for table in (t.data_items, t.import_batches, t.api_tokens, t.accounts):
+        for table in (t.data_items, t.import_batches, t.api_tokens, t.accounts, t.member_documents):
             self._c.execute(delete(table).where(table.c.member_id == member_id))
         self._c.execute(delete(t.memberships).where(t.memberships.c.member_id == member_id))
         self._c.execute(delete(t.member_keys).where(t.member_keys.c.member_id == member_id))
