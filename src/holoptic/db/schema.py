@@ -213,6 +213,20 @@ directory_companies = Table(
     Column("record", Text, nullable=False),  # the directory's JSON record, as loaded
 )
 
+directory_templates = Table(
+    "directory_templates",
+    metadata,
+    Column(
+        "version_id",
+        String(ID),
+        ForeignKey("reference_versions.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("lang", String(8), primary_key=True),
+    Column("name", String(120), primary_key=True),  # e.g. "access-default"
+    Column("body", Text, nullable=False),
+)
+
 # --- member documents: small mutable records that are personal, so sealed ----------------
 
 member_documents = Table(

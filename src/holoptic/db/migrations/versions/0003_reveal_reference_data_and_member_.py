@@ -2,7 +2,7 @@
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-22 03:05:12.057454
+Create Date: 2026-11-22 03:06:17.933231
 """
 
 from __future__ import annotations
@@ -49,6 +49,20 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("version_id", "slug", name=op.f("pk_directory_companies")),
+    )
+    op.create_table(
+        "directory_templates",
+        sa.Column("version_id", sa.String(length=36), nullable=False),
+        sa.Column("lang", sa.String(length=8), nullable=False),
+        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["version_id"],
+            ["reference_versions.id"],
+            name=op.f("fk_directory_templates_version_id_reference_versions"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("version_id", "lang", "name", name=op.f("pk_directory_templates")),
     )
     op.create_table(
         "member_documents",
@@ -100,6 +114,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_member_documents_member_id_kind"))
 
     op.drop_table("member_documents")
+    op.drop_table("directory_templates")
     op.drop_table("directory_companies")
     with op.batch_alter_table("reference_versions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_reference_versions_source_active"))
