@@ -95,7 +95,8 @@ def test_export_writes_jsonl_per_kind_and_a_verifiable_manifest(ready: Cli, tmp_
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
 
     manifest, files = read_export(out)
-    assert sorted(files) == ["ads.interest.jsonl", "location.point.jsonl"]
+    assert sorted(files) == ["ads.interest.jsonl", "documents.json", "location.point.jsonl"]
+    assert manifest["documents"]["count"] == 0
     assert manifest["format_version"] == 1
     assert manifest["member"]["id"] == member
     assert manifest["member"]["email"] == "aline@example.org"
@@ -143,7 +144,12 @@ def test_export_with_a_corrupted_item_names_it_and_exports_the_rest(
     manifest, files = read_export(out)
     assert [u["item_id"] for u in manifest["unreadable"]] == [bad]
     assert manifest["unreadable"][0]["code"] == "vault.item_unreadable"
-    exported = {json.loads(line)["item"] for data in files.values() for line in data.splitlines()}
+    exported = {
+        json.loads(line)["item"]
+        for name, data in files.items()
+        if name.endswith(".jsonl")
+        for line in data.splitlines()
+    }
     assert bad not in exported
     assert exported == {*ids["location.point"][1:], *ids["ads.interest"]}
 

@@ -149,3 +149,16 @@ def test_a_failed_write_leaves_no_file_behind(
     with pytest.raises(ExportFailed, match="No space left"):
         export(services, member_id, tmp_path / "export.zip")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_export_includes_the_members_documents(services: Services, tmp_path: Path) -> None:
+    member_id, _ = member_with_data(services)
+    services.documents.save(member_id, "reveal.request", {"holder": "acme", "state": "sent"})
+    out = tmp_path / "with-docs.zip"
+    export(services, member_id, out, documents=services.documents)
+    manifest, files = open_export(out)
+    assert manifest["documents"]["count"] == 1
+    assert hashlib.sha256(files["documents.json"]).hexdigest() == manifest["documents"]["sha256"]
+    (document,) = json.loads(files["documents.json"])
+    assert document["kind"] == "reveal.request"
+    assert document["body"] == {"holder": "acme", "state": "sent"}

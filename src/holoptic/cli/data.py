@@ -127,7 +127,13 @@ def export(
     """Write a member's complete portable export: JSON Lines per kind and a manifest."""
     services = state(ctx).services()
     result = export_member(
-        services.vault, services.items, member, out.absolute(), services.clock, overwrite=force
+        services.vault,
+        services.items,
+        member,
+        out.absolute(),
+        services.clock,
+        overwrite=force,
+        documents=services.documents,
     )
     for unreadable in result.unreadable:
         warn(

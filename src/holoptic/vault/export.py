@@ -28,6 +28,7 @@ from typing import IO, Any
 
 from holoptic.clock import Clock
 from holoptic.errors import Conflict, HolopticError, InvalidInput
+from holoptic.vault.documents import MemberDocuments
 from holoptic.vault.errors import ItemUnreadable
 from holoptic.vault.model import DataItem, Member, Record
 from holoptic.vault.service import VaultService
@@ -36,6 +37,7 @@ from holoptic.vault.store import ItemStore
 FORMAT = "holoptic-export"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
+DOCUMENTS = "documents.json"
 _SPOOL_BYTES = 8 * 1024 * 1024  # per kind in memory; larger files spill to disk
 
 
@@ -130,8 +132,13 @@ def export_member(
     clock: Clock,
     *,
     overwrite: bool = False,
+    documents: MemberDocuments | None = None,
 ) -> ExportResult:
-    """Write the member's complete export to ``out`` and say what it holds."""
+    """Write the member's complete export to ``out`` and say what it holds.
+
+    With ``documents``, the member's own documents (requests, decisions) are included as
+    ``documents.json``.
+    """
     _check_target(out, overwrite)
     member = vault.member(member_id)  # raises when unknown or deleted
     generated_at = clock.now()
@@ -149,7 +156,8 @@ def export_member(
         files = tuple(kinds[kind].entry() for kind in sorted(kinds))
         result = ExportResult(out, member_id, generated_at, files, tuple(unreadable))
         manifest = _manifest(vault, member, result)
-        _write_zip(out, [kinds[f.kind] for f in files], manifest, generated_at)
+        extra = _documents_file(documents, member_id, manifest)
+        _write_zip(out, [kinds[f.kind] for f in files], manifest, generated_at, extra)
     finally:
         for kind_file in kinds.values():
             kind_file.spool.close()
@@ -210,6 +218,31 @@ def _manifest(vault: VaultService, member: Member, result: ExportResult) -> dict
     }
 
 
+def _documents_file(
+    documents: MemberDocuments | None, member_id: str, manifest: dict[str, Any]
+) -> dict[str, bytes]:
+    """``documents.json`` and its manifest entry (nothing when documents are not asked for)."""
+    if documents is None:
+        return {}
+    body = [
+        {
+            "id": d.id,
+            "kind": d.kind,
+            "body": d.body,
+            "created_at": d.created_at.isoformat(),
+            "updated_at": d.updated_at.isoformat(),
+        }
+        for d in documents.list(member_id)
+    ]
+    data = (json.dumps(body, ensure_ascii=False, indent=2) + "\n").encode()
+    manifest["documents"] = {
+        "path": DOCUMENTS,
+        "count": len(body),
+        "sha256": hashlib.sha256(data).hexdigest(),
+    }
+    return {DOCUMENTS: data}
+
+
 def _communities(vault: VaultService, member_id: str) -> list[dict[str, str]]:
     by_id = {community.id: community for community in vault.communities()}
     return [
@@ -225,7 +258,11 @@ def _communities(vault: VaultService, member_id: str) -> list[dict[str, str]]:
 
 
 def _write_zip(
-    out: Path, kinds: Iterable[_KindFile], manifest: dict[str, Any], moment: datetime
+    out: Path,
+    kinds: Iterable[_KindFile],
+    manifest: dict[str, Any],
+    moment: datetime,
+    extra: dict[str, bytes],
 ) -> None:
     """Build the zip under a temporary name, then rename it: all or nothing."""
     stamp = (
@@ -248,6 +285,8 @@ def _write_zip(
                     info = _info(f"{kind_file.kind}.jsonl", stamp)
                     with archive.open(info, "w") as entry:
                         shutil.copyfileobj(kind_file.spool, entry)
+                for name, data in extra.items():
+                    archive.writestr(_info(name, stamp), data)
                 text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
                 archive.writestr(_info(MANIFEST, stamp), text.encode())
             raw.flush()
