@@ -8,11 +8,12 @@ imported for this member is recognised by its SHA-256 and not parsed again.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from contextlib import ExitStack
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -149,9 +150,10 @@ class ImportService:
                     batch_id=earlier.id,
                 )
             uow.vault.add_batch(batch)
-            counts, rejected, rejected_total = self._pump(
-                uow.vault, member_id, batch, importer, source, progress
-            )
+            with _relaxed_gc():
+                counts, rejected, rejected_total = self._pump(
+                    uow.vault, member_id, batch, importer, source, progress
+                )
             uow.vault.finish_batch(
                 batch.id,
                 BatchStatus.DONE,
@@ -244,6 +246,19 @@ class ImportService:
             )
             uow.vault.add_batch(batch)
         return FileReport(source.name, importer.format, error=_error(error), batch_id=batch.id)
+
+
+@contextmanager
+def _relaxed_gc() -> Iterator[None]:
+    """Collect cycles less often while a file streams: parsing allocates millions of
+    short-lived, acyclic records, and the default thresholds spend a tenth of the time
+    scanning them."""
+    previous = gc.get_threshold()
+    gc.set_threshold(100_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
 
 
 def _done_before(

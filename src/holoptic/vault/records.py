@@ -17,12 +17,15 @@ from holoptic.vault.errors import InvalidRecords
 TIME_FIELD = "time"
 
 
+_ENCODER = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+)
+
+
 def canonical(record: Mapping[str, Any]) -> str:
-    """One record as one canonical JSON line."""
+    """One record as one canonical JSON line (one shared encoder: this is a hot path)."""
     try:
-        return json.dumps(
-            record, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-        )
+        return _ENCODER.encode(record)
     except (TypeError, ValueError) as exc:
         raise InvalidRecords(f"record is not plain JSON: {exc}") from None
 
@@ -37,7 +40,7 @@ def parse_time(value: object) -> datetime:
         raise InvalidRecords(f"record time {value!r} is not ISO 8601") from None
     if moment.tzinfo is None:
         raise InvalidRecords(f"record time {value!r} has no timezone")
-    return moment.astimezone(UTC)
+    return moment if moment.tzinfo is UTC else moment.astimezone(UTC)
 
 
 Span = tuple[datetime, datetime]
