@@ -13,7 +13,11 @@ from holoptic.db.uow import SqlUnitOfWork
 from holoptic.identity.service import IdentityService
 from holoptic.importers.registry import default_importers
 from holoptic.importers.service import ImportService
+from holoptic.reveal.requests import LetterService
+from holoptic.reveal.service import RevealService
 from holoptic.settings import Settings
+from holoptic.trace.keys import load_signer
+from holoptic.trace.log import UsageLog
 from holoptic.vault.documents import MemberDocuments
 from holoptic.vault.keystore import Keyring, load_keyring
 from holoptic.vault.service import VaultService
@@ -32,8 +36,9 @@ class Services:
     def engine(self) -> Engine:
         return self.engine_override or build_engine(self.settings.database_url)
 
-    def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine)
+    def uow(self, write: bool = False) -> SqlUnitOfWork:
+        """A unit of work; ``write=True`` when it will write after reading (SQLite)."""
+        return SqlUnitOfWork(self.engine, write)
 
     @cached_property
     def keyring(self) -> Keyring:
@@ -58,6 +63,23 @@ class Services:
     @cached_property
     def imports(self) -> ImportService:
         return ImportService(self.uow, self.vault, self.items, default_importers(), self.clock)
+
+    @cached_property
+    def reveal(self) -> RevealService:
+        return RevealService(self.uow, self.items, self.documents, self.clock)
+
+    @cached_property
+    def letters(self) -> LetterService:
+        return LetterService(self.reveal, self.vault, self.documents, self.clock)
+
+    @cached_property
+    def log(self) -> UsageLog:
+        settings = self.settings
+        return UsageLog(
+            self.uow,
+            lambda: load_signer(settings.keys_dir, settings.log_key),
+            self.clock,
+        )
 
     def close(self) -> None:
         if "engine" in self.__dict__:

@@ -64,6 +64,11 @@ SETTINGS: tuple[Setting, ...] = (
         "0",
         "Set to 1 behind HTTPS so cookies carry the Secure flag.",
     ),
+    Setting(
+        "HOLOPTIC_LOG_KEY",
+        "(unset: read $HOLOPTIC_HOME/keys/log.key)",
+        "The usage log's Ed25519 signing key (PRIVATE+KEY+name+hash+key), instead of the file.",
+    ),
 )
 
 
@@ -80,6 +85,7 @@ class Settings:
     login_attempts: int
     secure_cookies: bool
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
+    log_key: str | None = None
 
     @property
     def keys_dir(self) -> Path:
@@ -104,6 +110,7 @@ class Settings:
             login_attempts=_int(env, "HOLOPTIC_LOGIN_ATTEMPTS", 5),
             secure_cookies=env.get("HOLOPTIC_SECURE_COOKIES", "0") == "1",
             max_upload_bytes=_positive(env, "HOLOPTIC_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES),
+            log_key=env.get("HOLOPTIC_LOG_KEY") or None,
         )
 
 

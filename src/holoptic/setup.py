@@ -17,6 +17,8 @@ from holoptic.clock import Clock
 from holoptic.db.migrate import current_revision, head_revision, upgrade
 from holoptic.errors import ConfigurationError
 from holoptic.settings import Settings
+from holoptic.trace.checkpoint import Signer
+from holoptic.trace.keys import create_log_key
 from holoptic.vault.crypto import MasterKey
 from holoptic.vault.errors import CommunityNotFound, MasterKeyMissing, WrongMasterKey
 from holoptic.vault.keystore import (
@@ -63,6 +65,7 @@ class InitResult:
     revision_before: str | None
     revision: str | None
     community_created: bool
+    log_key_created: bool = False
 
     @property
     def migrated(self) -> bool:
@@ -77,6 +80,7 @@ class InitResult:
                 self.session_secret_created,
                 self.migrated,
                 self.community_created,
+                self.log_key_created,
             )
         )
 
@@ -94,6 +98,7 @@ def initialise(settings: Settings, clock: Clock | None = None) -> InitResult:
         session_created = _session_secret(settings)
         check_master_key(services)
         community_created = _default_community(services)
+        log_key_created = _log_key(settings)
         return InitResult(
             home=settings.home,
             home_created=home_created,
@@ -104,6 +109,7 @@ def initialise(settings: Settings, clock: Clock | None = None) -> InitResult:
             revision_before=before,
             revision=current_revision(services.engine),
             community_created=community_created,
+            log_key_created=log_key_created,
         )
     finally:
         services.close()
@@ -132,6 +138,14 @@ def _session_secret(settings: Settings) -> bool:
     existed = (settings.keys_dir / SESSION_FILE).exists()
     session_secret(settings.keys_dir, None)
     return not existed
+
+
+def _log_key(settings: Settings) -> bool:
+    """The usage log's signing key: checked when given, else created once (0600)."""
+    if settings.log_key:
+        Signer.parse(settings.log_key)
+        return False
+    return create_log_key(settings.keys_dir)[1]
 
 
 def _default_community(services: Services) -> bool:

@@ -4,21 +4,20 @@ variants real ones show (v12's broken DTD, v14's WorkoutStatistics, stray \\x0b)
 
 from __future__ import annotations
 
-import tempfile
 from collections import Counter
+from functools import partial
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from holoptic.bootstrap import Services
-from holoptic.errors import HolopticError
 from holoptic.importers.errors import MalformedFile, UnsafeContent
 from holoptic.importers.formats.apple_health import AppleHealthImporter, apple_date
 from holoptic.importers.model import Emit, ParseEvent, Record, Rejected
 from holoptic.importers.sources import DiskFile
 from tests.conftest import SHARED, shared_path
+from tests.importers import kit
 from tests.importkit import make_zip
 
 APPLE = AppleHealthImporter()
@@ -86,15 +85,8 @@ BODY = """<HealthData locale="fr_FR">
 V12 = f'<?xml version="1.0" encoding="UTF-8"?>\n{V12_DTD}\n{BODY}'.encode()
 
 
-def parse(path: Path) -> list[ParseEvent]:
-    return list(APPLE.parse(DiskFile(path, path.name)))
-
-
-def parse_bytes(data: bytes, name: str = "export.xml") -> list[ParseEvent]:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / name
-        path.write_bytes(data)
-        return parse(path)
+parse = partial(kit.parse_path, APPLE)
+parse_bytes = partial(kit.parse_bytes, APPLE, name="export.xml")
 
 
 def emitted(events: list[ParseEvent]) -> list[tuple[str, Record]]:
@@ -181,13 +173,11 @@ def test_dates() -> None:
 
 
 def test_detected_by_content_whatever_the_localised_name() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "导出.xml"
-        path.write_bytes(V12)
-        assert APPLE.sniff(DiskFile(path, path.name))
-        cda = Path(tmp) / "export_cda.xml"
-        cda.write_bytes(b'<?xml version="1.0"?><ClinicalDocument xmlns="urn:hl7-org:v3"/>')
-        assert not APPLE.sniff(DiskFile(cda, cda.name))
+    with kit.written(V12, "导出.xml") as source:
+        assert APPLE.sniff(source)
+    cda = b'<?xml version="1.0"?><ClinicalDocument xmlns="urn:hl7-org:v3"/>'
+    with kit.written(cda, "export_cda.xml") as source:
+        assert not APPLE.sniff(source)
 
 
 LAUGHS = (
@@ -229,13 +219,13 @@ def test_import_end_to_end_from_a_zip_and_reimport_adds_nothing(
             "__MACOSX/apple_health_export/._导出.xml": b"\x00\x05\x16\x07",
         },
     )
-    report = services.imports.run(member.id, [archive])
+    report = kit.import_files(services, member, [archive])
     (health,) = [f for f in report.files if f.format == "apple.health"]
     assert health.error is None and health.records_added == 5 and health.rejected_total == 3
-    again = services.imports.run(member.id, [archive])
+    again = kit.import_files(services, member, [archive])
     (health,) = [f for f in again.files if f.format == "apple.health"]
     assert health.records_added == 0 and health.records_duplicate == 5
-    summary = {s.kind: s.records for s in services.items.summary(member.id)}
+    summary = kit.stored(services, member)
     assert summary == {"health.record": 4, "health.workout": 1}
 
 
@@ -244,28 +234,6 @@ SEED = _REAL.read_bytes() if _REAL.exists() else V12
 
 
 @settings(max_examples=50, deadline=None)
-@given(
-    st.lists(
-        st.tuples(st.sampled_from(["flip", "nul", "cut", "vt"]), st.integers(0, len(SEED) - 1)),
-        min_size=1,
-        max_size=5,
-    ),
-    st.integers(1, 255),
-)
-def test_mutated_exports_fail_only_with_typed_errors(
-    edits: list[tuple[str, int]], value: int
-) -> None:
-    data = bytearray(SEED)
-    for op, where in edits:
-        where %= max(len(data), 1)
-        if op == "flip" and data:
-            data[where] ^= value
-        elif op in ("nul", "vt"):
-            data[where:where] = b"\x00" if op == "nul" else b"\x0b"
-        else:
-            del data[where:]
-    try:
-        for event in parse_bytes(bytes(data)):
-            assert isinstance(event, Emit | Rejected)
-    except HolopticError:
-        pass
+@given(kit.edited(SEED, ("flip", "nul", "cut", "vt")))
+def test_mutated_exports_fail_only_with_typed_errors(data: bytes) -> None:
+    kit.assert_only_typed_errors(lambda: parse_bytes(data))

@@ -1,5 +1,6 @@
-"""Browser history databases: the real fixtures, and tiny databases built here whose
-timestamps are known, so that each browser's epoch is checked to the microsecond."""
+"""Browser history databases: tiny databases built here whose timestamps are known, so
+that each browser's epoch is checked to the microsecond (the real fixtures are in
+``test_browser_fixtures``)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from holoptic.importers.formats._browser_common import VisitsImporter
 from holoptic.importers.model import Emit, ParseEvent, Rejected
 from holoptic.importers.registry import default_importers, detect
 from holoptic.importers.sources import DiskFile
-from tests.conftest import shared_path
+from tests.importers import kit
 
 (CHROME,) = browser_chrome.IMPORTERS
 FIREFOX, FENNEC = browser_firefox.IMPORTERS
@@ -38,17 +39,8 @@ QUTE_S = 1_709_210_096
 WHEN = "2024-02-29T12:34:56.789012Z"
 
 
-def parse(importer: VisitsImporter, path: Path, name: str | None = None) -> list[ParseEvent]:
-    return list(importer.parse(DiskFile(path, name or path.name)))
-
-
-def records(events: list[ParseEvent]) -> list[dict[str, Any]]:
-    return [event.record for event in events if isinstance(event, Emit)]
-
-
-def count(path: Path, sql: str) -> int:
-    with closing(sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)) as conn:
-        return int(conn.execute(sql).fetchone()[0])
+def parse(importer: VisitsImporter, path: Path) -> list[ParseEvent]:
+    return kit.parse_path(importer, path)
 
 
 def build(path: Path, script: str, rows: dict[str, list[tuple[Any, ...]]]) -> Path:
@@ -93,7 +85,7 @@ def chrome_db(path: Path, visits: list[tuple[Any, ...]] | None = None) -> Path:
 
 
 def test_chrome_epoch_transition_and_duration(tmp_path: Path) -> None:
-    got = records(parse(CHROME, chrome_db(tmp_path / "History")))
+    got = kit.records(parse(CHROME, chrome_db(tmp_path / "History")))
     assert got == [
         {
             "time": WHEN,
@@ -141,7 +133,7 @@ def test_firefox_desktop_epoch_is_microseconds(tmp_path: Path) -> None:
         },
     )
     base = {"url": "https://f.example/", "title": "F", "browser": "firefox"}
-    assert records(parse(FIREFOX, path)) == [
+    assert kit.records(parse(FIREFOX, path)) == [
         {**base, "time": "2024-02-29T12:34:56.789011Z"},  # an unknown visit type: left out
         {**base, "time": WHEN, "transition": "redirect_permanent"},
     ]
@@ -156,7 +148,7 @@ def test_fenix_epoch_is_milliseconds(tmp_path: Path) -> None:
             "moz_historyvisits": [(1, 1, None, 3, FENIX_MS, 2, None)],
         },
     )
-    assert records(parse(FIREFOX, path)) == [
+    assert kit.records(parse(FIREFOX, path)) == [
         {
             "time": "2024-02-29T12:34:56.789000Z",
             "url": "https://m.example/",
@@ -178,7 +170,7 @@ def test_fennec_epoch_is_microseconds_and_deleted_rows_stay_out(tmp_path: Path) 
             "visits": [(1, "gk", 1, UNIX_US, 1), (2, "gd", 1, UNIX_US, 1)],
         },
     )
-    assert records(parse(FENNEC, path)) == [
+    assert kit.records(parse(FENNEC, path)) == [
         {
             "time": WHEN,
             "url": "https://k.example/",
@@ -225,7 +217,7 @@ def safari_db(path: Path) -> Path:
 
 
 def test_safari_epoch_is_real_seconds_since_2001(tmp_path: Path) -> None:
-    got = records(parse(SAFARI, safari_db(tmp_path / "History.db")))
+    got = kit.records(parse(SAFARI, safari_db(tmp_path / "History.db")))
     assert got == [
         {"time": "2024-02-29T12:34:56Z", "url": "https://s.example/", "title": "Whole",
          "browser": "safari"},
@@ -240,7 +232,7 @@ def test_qutebrowser_epoch_is_unix_seconds(tmp_path: Path) -> None:
         "CREATE TABLE History (url NOT NULL, title NOT NULL, atime NOT NULL, redirect NOT NULL);",
         {"History": [("https://q.example/", "Q", QUTE_S, 0), ("https://r/", "", QUTE_S, 1)]},
     )
-    assert records(parse(QUTE, path)) == [
+    assert kit.records(parse(QUTE, path)) == [
         {"time": "2024-02-29T12:34:56Z", "url": "https://q.example/", "title": "Q",
          "browser": "qutebrowser"},
         {"time": "2024-02-29T12:34:56Z", "url": "https://r/", "browser": "qutebrowser",
@@ -256,7 +248,7 @@ def test_broken_visits_are_rejected_and_the_rest_imports(tmp_path: Path) -> None
         (4, 1, "yesterday", 0, None, 0, 0, 0, None),
     ]
     events = parse(CHROME, chrome_db(tmp_path / "History", visits))
-    assert len(records(events)) == 1
+    assert len(kit.records(events)) == 1
     rejected = {e.location: e.reason for e in events if isinstance(e, Rejected)}
     assert rejected == {
         "visits row 2": "visit time missing or out of range (before 1990 or after 2100)",
@@ -278,7 +270,7 @@ def test_oversized_urls_are_skipped_and_long_titles_cut(tmp_path: Path) -> None:
     )
     events = parse(QUTE, path)
     assert [type(e) for e in events] == [Rejected, Emit]
-    assert len(records(events)[0]["title"]) == 4096
+    assert len(kit.records(events)[0]["title"]) == 4096
 
 
 def test_sniff_knows_each_database_by_its_tables_not_its_name(tmp_path: Path) -> None:
@@ -306,111 +298,3 @@ def test_a_non_database_named_like_one_fails_cleanly(tmp_path: Path) -> None:
         list(CHROME.parse(source))
     assert caught.value.code == "import.malformed"
     assert "not a readable SQLite database" in caught.value.message
-
-
-# --- the real fixtures ---------------------------------------------------------------
-
-FIXTURES = [
-    # file, importer, SQL that counts its visits, one known visit
-    (
-        "browserexport_chrome.sqlite",
-        CHROME,
-        "SELECT count(*) FROM visits",
-        {
-            "time": "2021-04-01T06:59:07.057571Z",  # 13261733947057571 µs since 1601
-            "url": "https://www.discogs.com/artist/2971103-%E3%81%95%E3%82%88%E3%81%AA%E3%82%89"
-            "%E3%83%9D%E3%83%8B%E3%83%BC%E3%83%86%E3%83%BC%E3%83%AB",
-            "title": "Goodbye Ponytail |",
-            "browser": "chromium",
-            "transition": "link",
-            "duration_s": 16.603249,
-        },
-    ),
-    (
-        "browserexport_brave.sqlite",
-        CHROME,
-        "SELECT count(*) FROM visits",
-        {
-            "time": "2021-04-17T19:30:32.885828Z",  # 13263161432885828 µs since 1601
-            "url": "https://basicattentiontoken.org/user-terms-of-service/",
-            "title": "User Terms of Service | Basic Attention Token",
-            "browser": "chromium",
-            "transition": "link",  # 0xA0000000: a server redirect ending a chain
-            "duration_s": 4.701716,
-        },
-    ),
-    (
-        "browserexport_firefox.sqlite",
-        FIREFOX,
-        "SELECT count(*) FROM moz_historyvisits",
-        {
-            "time": "2020-06-27T09:29:54.663271Z",  # 1593250194663271 µs since 1970
-            "url": "https://www.mozilla.org/en-US/privacy/firefox/",
-            "title": "Firefox Privacy Notice — Mozilla",
-            "browser": "firefox",
-            "transition": "redirect_permanent",
-        },
-    ),
-    (
-        "browserexport_palemoon.sqlite",
-        FIREFOX,
-        "SELECT count(*) FROM moz_historyvisits",
-        {
-            "time": "2021-04-16T18:23:32.825776Z",  # 1618597412825776
-            "url": "https://www.youtube.com/",
-            "title": "YouTube",
-            "browser": "firefox",
-            "transition": "redirect_permanent",
-        },
-    ),
-    (
-        "browserhistoryR_firefox_places.sqlite",
-        FIREFOX,
-        "SELECT count(*) FROM moz_historyvisits",
-        {
-            "time": "2024-05-24T15:43:23.366440Z",  # 1716565403366440
-            "url": "https://en.wikipedia.org/wiki/Firefox",
-            "title": "Firefox - Wikipedia",
-            "browser": "firefox",
-            "transition": "redirect_temporary",
-        },
-    ),
-    (
-        "browserexport_firefox_mobile_legacy.sqlite",
-        FENNEC,
-        "SELECT count(*) FROM visits JOIN history ON guid = history_guid WHERE deleted = 0",
-        {
-            "time": "2020-06-27T17:34:01.963730Z",  # 1593279241963730
-            "url": "https://github.com/",
-            "title": "GitHub",
-            "browser": "firefox-android",
-            "transition": "reload",
-        },
-    ),
-    (
-        "browserexport_qutebrowser.sqlite",
-        QUTE,
-        'SELECT count(*) FROM "History"',
-        {
-            "time": "2025-12-31T08:13:24Z",  # 1767168804
-            "url": "https://www.qutebrowser.org/quickstart.html",
-            "title": "qutebrowser quickstart | qutebrowser",
-            "browser": "qutebrowser",
-        },
-    ),
-]
-
-
-@pytest.mark.parametrize(("name", "importer", "sql", "known"), FIXTURES, ids=lambda v: str(v)[:30])
-def test_fixture_imports_every_visit(
-    name: str, importer: VisitsImporter, sql: str, known: dict[str, Any]
-) -> None:
-    path = shared_path("fixtures", "browser-history", name)
-    source = DiskFile(path, name)
-    assert detect(source, default_importers()) is importer
-    events = parse(importer, path)
-    assert not [e for e in events if isinstance(e, Rejected)]
-    got = records(events)
-    assert len(got) == count(path, sql) > 0
-    assert known in got
-    assert [r["time"] for r in got] == sorted(r["time"] for r in got)

@@ -13,7 +13,9 @@ from holoptic.bootstrap import Services
 from holoptic.importers.formats import browser_firefox, browser_qutebrowser
 from holoptic.importers.model import Emit
 from holoptic.importers.sources import DiskFile
+from holoptic.vault.model import Member
 from tests.conftest import shared_path
+from tests.importers import kit
 from tests.importkit import make_zip
 
 FIXTURE_COUNTS = {
@@ -36,20 +38,20 @@ def snapshot(folder: Path) -> dict[str, str]:
     }
 
 
-def visits_stored(services: Services, member_id: str) -> int:
-    return sum(s.records for s in services.items.summary(member_id) if s.kind == "browsing.visit")
+def visits_stored(services: Services, member: Member) -> int:
+    return kit.stored(services, member).get("browsing.visit", 0)
 
 
 def test_every_fixture_imports_once_and_stays_untouched(services: Services) -> None:
     folder = shared_path("fixtures", "browser-history")
     before = snapshot(folder)
     member = services.vault.add_member("Ines")
-    report = services.imports.run(member.id, [folder])
+    report = kit.import_files(services, member, [folder])
     got = {f.path.split("/")[-1]: (f.format, f.records_added) for f in report.files if f.format}
     assert got == FIXTURE_COUNTS
     assert report.ok
-    assert visits_stored(services, member.id) == sum(n for _, n in FIXTURE_COUNTS.values())
-    again = services.imports.run(member.id, [folder])
+    assert visits_stored(services, member) == sum(n for _, n in FIXTURE_COUNTS.values())
+    again = kit.import_files(services, member, [folder])
     assert again.records_added == 0
     assert snapshot(folder) == before  # same names, same bytes: nothing written beside them
 
@@ -59,7 +61,7 @@ def test_a_later_overlapping_copy_adds_only_the_new_visit(
 ) -> None:
     original = shared_path("fixtures", "browser-history", "browserexport_chrome.sqlite")
     member = services.vault.add_member("Jo")
-    assert services.imports.run(member.id, [original]).records_added == 6
+    assert kit.import_files(services, member, [original]).records_added == 6
     later = tmp_path / "History"
     shutil.copyfile(original, later)
     with closing(sqlite3.connect(later)) as conn:
@@ -69,10 +71,10 @@ def test_a_later_overlapping_copy_adds_only_the_new_visit(
             " VALUES (119, 13300000000000000, 0, 1, 0, 0, 0, 0)"
         )
         conn.commit()
-    report = services.imports.run(member.id, [later])
+    report = kit.import_files(services, member, [later])
     (file,) = report.files
     assert (file.records_added, file.records_duplicate, file.rejected_total) == (1, 6, 0)
-    assert visits_stored(services, member.id) == 7
+    assert visits_stored(services, member) == 7
 
 
 def test_truncated_database_fails_cleanly_and_leaves_nothing(
@@ -86,13 +88,13 @@ def test_truncated_database_fails_cleanly_and_leaves_nothing(
     profile.mkdir()
     (profile / "History").write_bytes(chrome.read_bytes()[:40_960])  # known by name only
     member = services.vault.add_member("Kim")
-    report = services.imports.run(member.id, [cut, profile])
+    report = kit.import_files(services, member, [cut, profile])
     errors = {f.path: (f.format, f.error.code, f.error.message) for f in report.files if f.error}
     assert errors["places-cut.sqlite"][:2] == ("browser.firefox", "import.malformed")
     assert "truncated at byte 606208" in errors["places-cut.sqlite"][2]
     assert errors["Default/History"][:2] == ("browser.chrome", "import.malformed")
     assert not report.ok
-    assert services.items.summary(member.id) == []
+    assert kit.stored(services, member) == {}
 
 
 def test_wal_journal_is_read_from_a_private_copy(services: Services, tmp_path: Path) -> None:
@@ -122,7 +124,7 @@ def test_wal_journal_is_read_from_a_private_copy(services: Services, tmp_path: P
     assert importer.sniff(db)
     assert sum(isinstance(e, Emit) for e in importer.parse(db)) == 2
     member = services.vault.add_member("Lou")
-    report = services.imports.run(member.id, [profile])
+    report = kit.import_files(services, member, [profile])
     added = {f.path: f.records_added for f in report.files}
     assert added == {"profile/places.sqlite": 2, "profile/places.sqlite-wal": 0}
     assert snapshot(profile) == before
@@ -160,7 +162,7 @@ def test_databases_inside_a_zip_import_too(services: Services, tmp_path: Path) -
         },
     )
     member = services.vault.add_member("Max")
-    report = services.imports.run(member.id, [archive])
+    report = kit.import_files(services, member, [archive])
     assert {f.path: (f.format, f.records_added) for f in report.files} == {
         "profiles.zip/Brave/Default/History": ("browser.chrome", 2),
         "profiles.zip/Firefox/places.sqlite": ("browser.firefox", 8),

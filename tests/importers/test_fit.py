@@ -4,22 +4,21 @@ against python-fitparse's CSV, and the corrupt ones refused whole."""
 from __future__ import annotations
 
 import csv
-import tempfile
 from collections import Counter
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from holoptic.bootstrap import Services
-from holoptic.errors import HolopticError
 from holoptic.importers.errors import MalformedFile
 from holoptic.importers.formats.fit import SEMICIRCLES, FitImporter
-from holoptic.importers.model import Emit, ParseEvent, Rejected
+from holoptic.importers.model import Emit, Rejected
 from holoptic.importers.sources import DiskFile
 from tests.conftest import SHARED, shared_path
+from tests.importers import kit
 
 FIT = FitImporter()
 # file → {kind: count}
@@ -59,15 +58,8 @@ BROKEN = {
 }
 
 
-def parse(path: Path) -> list[ParseEvent]:
-    return list(FIT.parse(DiskFile(path, path.name)))
-
-
-def parse_bytes(data: bytes) -> list[ParseEvent]:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "activity.fit"
-        path.write_bytes(data)
-        return parse(path)
+parse = partial(kit.parse_path, FIT)
+parse_bytes = partial(kit.parse_bytes, FIT, name="activity.fit")
 
 
 @pytest.mark.parametrize("name", sorted(COUNTS))
@@ -153,15 +145,15 @@ def test_import_end_to_end_corrupt_leaves_nothing_reimport_adds_nothing(
     member = services.vault.add_member("Jules")
     good = shared_path("fixtures", "fit", "garmin-fenix-5-run.fit")
     bad = shared_path("fixtures", "fit", "activity-unexpected-eof.fit")
-    report = services.imports.run(member.id, [good, bad])
+    report = kit.import_files(services, member, [good, bad])
     by_name = {Path(f.path).name: f for f in report.files}
     assert by_name[good.name].records_added == 23 and by_name[good.name].error is None
     failed = by_name[bad.name]
     assert failed.error is not None and failed.error.code == "import.malformed"
     assert failed.records_added == 0
-    summary = {s.kind: s.records for s in services.items.summary(member.id)}
+    summary = kit.stored(services, member)
     assert summary == {"location.track": 21, "health.workout": 2}
-    again = services.imports.run(member.id, [good])
+    again = kit.import_files(services, member, [good])
     assert again.records_added == 0 and again.files[0].records_duplicate == 23
 
 
@@ -171,28 +163,6 @@ SEED = _REAL.read_bytes() if _REAL.exists() else b""
 
 @pytest.mark.skipif(not SEED, reason="../shared fixtures absent: no real FIT file to mutate")
 @settings(max_examples=50, deadline=None)
-@given(
-    st.lists(
-        st.tuples(st.sampled_from(["flip", "flip", "nul", "cut"]), st.integers(0, 1 << 16)),
-        min_size=1,
-        max_size=4,
-    ),
-    st.integers(1, 255),
-)
-def test_mutated_files_fail_only_with_typed_errors(
-    edits: list[tuple[str, int]], value: int
-) -> None:
-    data = bytearray(SEED)
-    for op, where in edits:
-        where %= max(len(data), 1)
-        if op == "flip" and data:
-            data[where] ^= value
-        elif op == "nul":
-            data[where:where] = b"\x00"
-        else:
-            del data[where:]
-    try:
-        for event in parse_bytes(bytes(data)):
-            assert isinstance(event, Emit | Rejected)
-    except HolopticError:
-        pass
+@given(kit.edited(SEED, ("flip", "flip", "nul", "cut"), upto=1 << 16, max_edits=4))
+def test_mutated_files_fail_only_with_typed_errors(data: bytes) -> None:
+    kit.assert_only_typed_errors(lambda: parse_bytes(data))

@@ -14,15 +14,7 @@ from holoptic.importers.formats.google_activity import MyActivity, from_ads, sea
 from holoptic.importers.registry import default_importers, detect
 from holoptic.importers.sources import DiskFile
 from tests.conftest import shared_path
-from tests.importers.test_google_common import (
-    as_file,
-    assert_storable,
-    kinds,
-    mutated,
-    of_kind,
-    parse_or_typed_error,
-    run,
-)
+from tests.importers import kit
 
 IMPORTER = MyActivity()
 TAKEOUT = "fixtures", "google-takeout"
@@ -79,13 +71,13 @@ def fixture(name: str) -> DiskFile:
 def test_fixtures_are_detected_and_read(name: str, expected: dict[str, int]) -> None:
     source = fixture(name)
     assert isinstance(detect(source, default_importers()), MyActivity)
-    emits, rejected = run(IMPORTER, source)
-    assert (kinds(emits), rejected) == (expected, [])
-    assert_storable(emits)
+    emits, rejected = kit.run(IMPORTER, source)
+    assert (kit.kinds(emits), rejected) == (expected, [])
+    kit.assert_storable(emits)
 
 
 def test_search_entries_keep_the_query_and_unescaped_urls() -> None:
-    emits, _ = run(IMPORTER, fixture("dogsheep_MyActivity_Search.json"))
+    emits, _ = kit.run(IMPORTER, fixture("dogsheep_MyActivity_Search.json"))
     visited, searched = (e.record for e in emits)
     assert searched == {
         "time": "2019-05-30T15:37:14.947Z",
@@ -109,18 +101,18 @@ def test_search_entries_keep_the_query_and_unescaped_urls() -> None:
 
 
 def test_maps_search_without_query_in_url_is_read_from_the_title() -> None:
-    emits, _ = run(IMPORTER, fixture("dogsheep_MyActivity_Maps.json"))
-    (searched,) = of_kind(emits, "search.query")
+    emits, _ = kit.run(IMPORTER, fixture("dogsheep_MyActivity_Maps.json"))
+    (searched,) = kit.of_kind(emits, "search.query")
     assert searched["query"] == "Oktibbeha County Lake, Mississippi, USA"
-    (viewed,) = of_kind(emits, "activity.event")
+    (viewed,) = kit.of_kind(emits, "activity.event")
     assert viewed["title"] == "Viewed area around Pheba" and viewed["header"] == "Maps"
 
 
 def test_youtube_watch_history_with_ads_flagged() -> None:
-    emits, rejected = run(IMPORTER, as_file(WATCH_HISTORY, "watch-history.json"))
+    emits, rejected = kit.run(IMPORTER, kit.as_file(WATCH_HISTORY, "watch-history.json"))
     assert rejected == []
-    assert kinds(emits) == {"video.watch": 2, "activity.event": 1}
-    first, second = of_kind(emits, "video.watch")
+    assert kit.kinds(emits) == {"video.watch": 2, "activity.event": 1}
+    first, second = kit.of_kind(emits, "video.watch")
     assert first == {
         "time": "2024-01-02T03:04:05.678Z",
         "header": "YouTube",
@@ -134,12 +126,12 @@ def test_youtube_watch_history_with_ads_flagged() -> None:
     }
     assert second["from_ads"] is True and second["time"] == "2024-01-02T03:05:05Z"
     assert "from_ads" not in first
-    assert_storable(emits)
+    kit.assert_storable(emits)
 
 
 def test_youtube_search_history() -> None:
-    emits, _ = run(IMPORTER, as_file(SEARCH_HISTORY, "search-history.json"))
-    (searched,) = of_kind(emits, "search.query")
+    emits, _ = kit.run(IMPORTER, kit.as_file(SEARCH_HISTORY, "search-history.json"))
+    (searched,) = kit.of_kind(emits, "search.query")
     assert searched["query"] == "cats & dogs" and searched["from_ads"] is True
 
 
@@ -186,7 +178,7 @@ def test_view_source_prefix_is_stripped_and_header_defaulted() -> None:
         "time": "2019-03-01T10:00:00Z",
         "products": ["Chrome"],
     }
-    emits, _ = run(IMPORTER, as_file([entry, {**entry, "header": "Chrome"}]))
+    emits, _ = kit.run(IMPORTER, kit.as_file([entry, {**entry, "header": "Chrome"}]))
     assert emits[0].record == {
         "time": "2019-03-01T10:00:00Z",
         "header": "Chrome",
@@ -198,7 +190,7 @@ def test_view_source_prefix_is_stripped_and_header_defaulted() -> None:
 
 def test_entries_without_time_or_of_another_type_are_rejected() -> None:
     entries = [{"header": "Search", "title": "x"}, 7, {"header": "Search", "time": "later"}]
-    emits, rejected = run(IMPORTER, as_file([*WATCH_HISTORY[:1], *entries]))
+    emits, rejected = kit.run(IMPORTER, kit.as_file([*WATCH_HISTORY[:1], *entries]))
     assert len(emits) == 1
     assert [(r.location, r.reason) for r in rejected] == [
         ("[1]", "no time"),
@@ -216,7 +208,7 @@ def test_entries_without_time_or_of_another_type_are_rejected() -> None:
     ],
 )
 def test_other_json_is_not_taken_for_my_activity(document: object) -> None:
-    assert not IMPORTER.sniff(as_file(document))
+    assert not IMPORTER.sniff(kit.as_file(document))
 
 
 def test_import_then_reimport_adds_nothing(services: Services, tmp_path: Path) -> None:
@@ -224,13 +216,13 @@ def test_import_then_reimport_adds_nothing(services: Services, tmp_path: Path) -
     watch = tmp_path / "historial-de-reproducciones.json"
     watch.write_text(json.dumps(WATCH_HISTORY))
     search = shared_path(*TAKEOUT, "dogsheep_MyActivity_Search.json")
-    first = services.imports.run(member.id, [watch, search])
+    first = kit.import_files(services, member, [watch, search])
     assert [f.format for f in first.files] == ["google.my_activity"] * 2
     assert first.records_added == 5
-    summary = {s.kind: s.records for s in services.items.summary(member.id)}
+    summary = kit.stored(services, member)
     assert summary == {"video.watch": 2, "activity.event": 2, "search.query": 1}
     watch.write_text(json.dumps([*WATCH_HISTORY, *SEARCH_HISTORY], indent=1))
-    again = services.imports.run(member.id, [watch, search])
+    again = kit.import_files(services, member, [watch, search])
     assert again.records_added == 1  # only the new search
 
 
@@ -238,6 +230,6 @@ SEED = json.dumps([*WATCH_HISTORY, *SEARCH_HISTORY], ensure_ascii=False).encode(
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(mutated(SEED))
+@given(kit.mutated(SEED))
 def test_mutated_activity_files_parse_or_fail_typed(data: bytes) -> None:
-    parse_or_typed_error(IMPORTER, data)
+    kit.parse_or_typed_error(IMPORTER, data)

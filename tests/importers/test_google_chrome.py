@@ -16,14 +16,7 @@ from holoptic.importers.formats.google_chrome import ChromeHistory
 from holoptic.importers.model import Emit
 from holoptic.importers.registry import default_importers, detect
 from holoptic.vault.kinds import kind_spec
-from tests.importers.test_google_common import (
-    MemoryFile,
-    as_file,
-    assert_storable,
-    mutated,
-    parse_or_typed_error,
-    run,
-)
+from tests.importers import kit
 
 IMPORTER = ChromeHistory()
 OLDER: dict[str, Any] = {
@@ -61,9 +54,9 @@ NEWER: dict[str, Any] = {
 
 
 def test_older_export_with_page_transition() -> None:
-    source = as_file(OLDER, "BrowserHistory.json")
+    source = kit.as_file(OLDER, "BrowserHistory.json")
     assert isinstance(detect(source, default_importers()), ChromeHistory)
-    emits, rejected = run(IMPORTER, source)
+    emits, rejected = kit.run(IMPORTER, source)
     assert rejected == []
     assert [e.kind for e in emits] == ["browsing.visit"] * 2
     assert emits[0].record == {
@@ -75,13 +68,13 @@ def test_older_export_with_page_transition() -> None:
         "client_id": "7J2HlQ7n1c3zEEbg6r9eSw==",
     }
     assert "title" not in emits[1].record
-    assert_storable(emits)
+    kit.assert_storable(emits)
 
 
 def test_newer_export_with_qualifier_and_sibling_sections() -> None:
-    source = as_file(NEWER, "Verlauf.json")
+    source = kit.as_file(NEWER, "Verlauf.json")
     assert isinstance(detect(source, default_importers()), ChromeHistory)
-    emits, _ = run(IMPORTER, source)
+    emits, _ = kit.run(IMPORTER, source)
     assert emits[0].record == {
         "time": "2023-11-14T22:13:20Z",
         "url": "https://www.example.org/",
@@ -95,7 +88,7 @@ def test_newer_export_with_qualifier_and_sibling_sections() -> None:
 def test_a_head_showing_only_sibling_sections_is_still_chrome() -> None:
     data = b'{"Typed Url": [' + b'{"url": "https://a.example/"},' * 4000 + b"{}],"
     data += b'"Browser History": []}'
-    assert IMPORTER.sniff(MemoryFile(data))
+    assert IMPORTER.sniff(kit.MemoryFile(data))
 
 
 def test_bad_visits_are_rejected_one_by_one() -> None:
@@ -107,7 +100,7 @@ def test_bad_visits_are_rejected_one_by_one() -> None:
         [],
         {"url": "https://a.example/", "time_usec": 1},
     ]
-    emits, rejected = run(IMPORTER, as_file({"Browser History": visits}))
+    emits, rejected = kit.run(IMPORTER, kit.as_file({"Browser History": visits}))
     assert len(emits) == 1 and emits[0].record["time"] == "2020-09-13T12:26:40Z"
     assert [(r.location, r.reason) for r in rejected] == [
         ("Browser History[1]", "no time_usec"),
@@ -122,17 +115,17 @@ def test_bad_visits_are_rejected_one_by_one() -> None:
     "document", [{"locations": []}, [{"url": "x", "time_usec": 1}], {"History": []}]
 )
 def test_other_json_is_not_taken_for_chrome_history(document: object) -> None:
-    assert not IMPORTER.sniff(as_file(document))
+    assert not IMPORTER.sniff(kit.as_file(document))
 
 
 def test_truncated_history_fails_cleanly() -> None:
     data = json.dumps(OLDER).encode()[:-40]
     with pytest.raises(MalformedFile, match="truncated"):
-        run(IMPORTER, MemoryFile(data, "History.json"))
+        kit.run(IMPORTER, kit.MemoryFile(data, "History.json"))
 
 
 def test_the_same_visit_as_in_chrome_s_own_database_is_one_visit() -> None:
-    emits, _ = run(IMPORTER, as_file(OLDER))
+    emits, _ = kit.run(IMPORTER, kit.as_file(OLDER))
     database = visit_event("row 1", 1600000000123456, "https://www.example.org/", "t", "chromium")
     assert isinstance(database, Emit)
     identity = kind_spec("browsing.visit").identity
@@ -145,10 +138,10 @@ def test_import_then_reimport_adds_nothing(services: Services, tmp_path: Path) -
     member = services.vault.add_member("Fabien")
     path = tmp_path / "History.json"
     path.write_text(json.dumps(OLDER))
-    first = services.imports.run(member.id, [path])
+    first = kit.import_files(services, member, [path])
     assert (first.files[0].format, first.records_added) == ("google.chrome_history", 2)
     path.write_text(json.dumps({"Browser History": OLDER["Browser History"] * 2}))
-    again = services.imports.run(member.id, [path])
+    again = kit.import_files(services, member, [path])
     assert again.records_added == 0 and again.files[0].records_duplicate == 2
 
 
@@ -156,6 +149,6 @@ SEED = json.dumps(NEWER | {"Browser History": OLDER["Browser History"]}).encode(
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(mutated(SEED))
+@given(kit.mutated(SEED))
 def test_mutated_histories_parse_or_fail_typed(data: bytes) -> None:
-    parse_or_typed_error(IMPORTER, data)
+    kit.parse_or_typed_error(IMPORTER, data)

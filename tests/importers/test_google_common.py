@@ -1,8 +1,4 @@
-"""What the Google importers share: safe JSON reading, shapes, times, coordinates.
-
-The helpers at the top (``MemoryFile``, ``run``, ``mutated``, ``assert_storable``) are
-used by the other ``test_google_*`` modules too.
-"""
+"""What the Google importers share: safe JSON reading, shapes, times, coordinates."""
 
 from __future__ import annotations
 
@@ -10,17 +6,12 @@ import codecs
 import io
 import json
 import zipfile
-from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import IO
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from holoptic.errors import HolopticError
 from holoptic.importers.errors import MalformedFile, RecordTooLarge, UnreadableInput
 from holoptic.importers.formats import _google_json
 from holoptic.importers.formats._google_common import (
@@ -34,90 +25,7 @@ from holoptic.importers.formats._google_common import (
     offset_minutes,
 )
 from holoptic.importers.formats._google_json import GuardedReader, json_items, shape_of
-from holoptic.importers.model import Emit, Importer, ParseEvent, Rejected
-from holoptic.vault.kinds import kind_spec
-from holoptic.vault.records import canonical, parse_time
-
-
-class MemoryFile:
-    """A ``SourceFile`` held in memory, for small inputs built by the tests."""
-
-    def __init__(self, data: bytes, name: str = "input.json") -> None:
-        self.data, self.name, self.size = data, name, len(data)
-
-    def head(self, size: int = 65536) -> bytes:
-        return self.data[:size]
-
-    def open(self) -> IO[bytes]:
-        return io.BytesIO(self.data)
-
-    @contextmanager
-    def local_path(self) -> Iterator[Path]:  # pragma: no cover - JSON needs no path
-        raise NotImplementedError
-        yield Path()
-
-
-def as_file(document: object, name: str = "input.json") -> MemoryFile:
-    return MemoryFile(json.dumps(document).encode(), name)
-
-
-def run(importer: Importer, source: MemoryFile | object) -> tuple[list[Emit], list[Rejected]]:
-    """Every event of a parse, split into emitted records and rejections."""
-    events: list[ParseEvent] = list(importer.parse(source))  # type: ignore[arg-type]
-    emits = [e for e in events if isinstance(e, Emit)]
-    return emits, [e for e in events if isinstance(e, Rejected)]
-
-
-def kinds(emits: list[Emit]) -> dict[str, int]:
-    return dict(Counter(e.kind for e in emits))
-
-
-def of_kind(emits: list[Emit], kind: str) -> list[dict[str, object]]:
-    return [e.record for e in emits if e.kind == kind]
-
-
-def assert_storable(emits: list[Emit]) -> None:
-    """What a parser emits must be accepted by the vault: plain JSON, zoned times."""
-    for emit in emits:
-        kind_spec(emit.kind)
-        canonical(emit.record)
-        parse_time(emit.record["time"])
-        if "end" in emit.record:
-            parse_time(emit.record["end"])
-
-
-@st.composite
-def mutated(draw: st.DrawFn, data: bytes) -> bytes:
-    """A real input with a few byte flips, deletions, inserted NULs or a cut."""
-    buffer = bytearray(data)
-    for _ in range(draw(st.integers(1, 5))):
-        if not buffer:
-            break
-        op = draw(st.sampled_from(["flip", "flip", "nul", "delete", "cut"]))
-        where = draw(st.integers(0, len(buffer) - 1))
-        if op == "flip":
-            buffer[where] ^= 1 << draw(st.integers(0, 7))
-        elif op == "nul":
-            buffer.insert(where, 0)
-        elif op == "delete":
-            del buffer[where]
-        else:
-            del buffer[where:]
-    return bytes(buffer)
-
-
-def parse_or_typed_error(importer: Importer, data: bytes) -> None:
-    """The fuzz property: a clean parse of storable records, or a ``HolopticError``."""
-    source = MemoryFile(data)
-    try:
-        importer.sniff(source)
-        emits, _ = run(importer, source)
-    except HolopticError:
-        return
-    assert_storable(emits)
-
-
-# --- the shared helpers themselves -------------------------------------------------------
+from tests.importers.kit import MemoryFile
 
 
 def test_times_become_canonical_utc_text() -> None:

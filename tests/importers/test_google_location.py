@@ -15,15 +15,7 @@ from holoptic.importers.formats.google_location import LocationRecords
 from holoptic.importers.registry import default_importers, detect
 from holoptic.importers.sources import DiskFile
 from tests.conftest import shared_path
-from tests.importers.test_google_common import (
-    MemoryFile,
-    as_file,
-    assert_storable,
-    kinds,
-    mutated,
-    parse_or_typed_error,
-    run,
-)
+from tests.importers import kit
 
 IMPORTER = LocationRecords()
 TAKEOUT = "fixtures", "google-takeout"
@@ -45,13 +37,13 @@ def fixture(name: str) -> DiskFile:
 def test_fixtures_are_detected_by_content_and_read_whole(name: str, count: int) -> None:
     source = fixture(name)
     assert isinstance(detect(source, default_importers()), LocationRecords)
-    emits, rejected = run(IMPORTER, source)
-    assert (kinds(emits), rejected) == ({"location.point": count}, [])
-    assert_storable(emits)
+    emits, rejected = kit.run(IMPORTER, source)
+    assert (kit.kinds(emits), rejected) == ({"location.point": count}, [])
+    kit.assert_storable(emits)
 
 
 def test_old_style_timestamp_ms_export() -> None:
-    emits, _ = run(IMPORTER, fixture("location-history-italy-slovenia-2017-07-29.json"))
+    emits, _ = kit.run(IMPORTER, fixture("location-history-italy-slovenia-2017-07-29.json"))
     assert emits[0].record == {
         "time": "2017-07-29T09:59:40.583Z",
         "lat": 46.6382052,
@@ -68,7 +60,7 @@ def test_old_style_timestamp_ms_export() -> None:
 
 
 def test_new_style_iso_export_keeps_source_device_and_top_activity() -> None:
-    emits, _ = run(IMPORTER, fixture("reitti_Records.json"))
+    emits, _ = kit.run(IMPORTER, fixture("reitti_Records.json"))
     assert emits[0].record == {
         "time": "2013-04-15T06:31:26.860Z",
         "lat": 52.5121303,
@@ -83,7 +75,7 @@ def test_new_style_iso_export_keeps_source_device_and_top_activity() -> None:
 
 
 def test_the_most_confident_activity_is_kept() -> None:
-    emits, _ = run(IMPORTER, fixture("dogsheep_Location History.json"))
+    emits, _ = kit.run(IMPORTER, fixture("dogsheep_Location History.json"))
     assert emits[1].record["activity"] == "UNKNOWN"
     assert emits[1].record["activity_confidence"] == 40
     assert emits[1].record["lon"] == -121.9287454
@@ -94,7 +86,7 @@ def test_the_schema_documented_example_is_read() -> None:
         shared_path("fixtures", "google-location-schemas", "Records.schema.json").read_text()
     )
     example = schema["$defs"]["locationRecord"]["examples"][0]
-    emits, rejected = run(IMPORTER, as_file({"locations": [example]}))
+    emits, rejected = kit.run(IMPORTER, kit.as_file({"locations": [example]}))
     assert rejected == []
     assert emits[0].record == {
         "time": "2022-01-12T17:18:24.190Z",
@@ -115,15 +107,15 @@ def test_both_timestamp_styles_give_the_same_record() -> None:
     old = {"timestampMs": "1365985886860", "latitudeE7": 1, "longitudeE7": 2, "source": "WIFI"}
     new = {"timestamp": "2013-04-15T00:31:26.860Z", "latitudeE7": 1, "longitudeE7": 2}
     new["source"] = "wifi"
-    first, _ = run(IMPORTER, as_file({"locations": [old]}))
-    second, _ = run(IMPORTER, as_file({"locations": [new]}))
+    first, _ = kit.run(IMPORTER, kit.as_file({"locations": [old]}))
+    second, _ = kit.run(IMPORTER, kit.as_file({"locations": [new]}))
     assert first[0].record == second[0].record
 
 
 def test_signed_overflow_is_corrected() -> None:
     entry = {"timestampMs": "0", "latitudeE7": 4294967296 - 337_000_000, "longitudeE7": 4_000}
     entry["longitudeE7"] = 4294967296 - 1_220_000_000
-    emits, _ = run(IMPORTER, as_file({"locations": [entry]}))
+    emits, _ = kit.run(IMPORTER, kit.as_file({"locations": [entry]}))
     assert (emits[0].record["lat"], emits[0].record["lon"]) == (-33.7, -122.0)
 
 
@@ -137,7 +129,7 @@ def test_bad_entries_are_rejected_one_by_one() -> None:
         "not an object",
         {"timestampMs": "1", "latitudeE7": "12", "longitudeE7": 1},
     ]
-    emits, rejected = run(IMPORTER, as_file({"locations": entries}))
+    emits, rejected = kit.run(IMPORTER, kit.as_file({"locations": entries}))
     assert len(emits) == 1
     assert [r.location for r in rejected] == [f"locations[{n}]" for n in range(1, 7)]
     assert rejected[0].reason == "no latitudeE7/longitudeE7"
@@ -145,9 +137,9 @@ def test_bad_entries_are_rejected_one_by_one() -> None:
 
 
 def test_empty_records_file_is_recognised_and_imports_nothing() -> None:
-    source = as_file({"locations": []})
+    source = kit.as_file({"locations": []})
     assert IMPORTER.sniff(source)
-    assert run(IMPORTER, source) == ([], [])
+    assert kit.run(IMPORTER, source) == ([], [])
 
 
 @pytest.mark.parametrize(
@@ -155,19 +147,19 @@ def test_empty_records_file_is_recognised_and_imports_nothing() -> None:
     [{"timelineObjects": []}, [{"locations": []}], {"data": {"locations": []}}],
 )
 def test_other_json_is_not_taken_for_records(document: object) -> None:
-    assert not IMPORTER.sniff(as_file(document))
+    assert not IMPORTER.sniff(kit.as_file(document))
 
 
 def test_truncated_records_fail_with_the_byte_offset() -> None:
     data = shared_path(*TAKEOUT, "reitti_Records.json").read_bytes()[:5000]
     with pytest.raises(MalformedFile, match="byte 5000"):
-        run(IMPORTER, MemoryFile(data, "Records.json"))
+        kit.run(IMPORTER, kit.MemoryFile(data, "Records.json"))
 
 
 def test_import_and_reimport_add_nothing_twice(services: Services, tmp_path: Path) -> None:
     member = services.vault.add_member("Ana")
     path = shared_path(*TAKEOUT, "reitti_Records.json")
-    first = services.imports.run(member.id, [path])
+    first = kit.import_files(services, member, [path])
     (report,) = first.files
     assert (report.format, report.records_added, report.error) == (
         "google.location_records",
@@ -176,11 +168,11 @@ def test_import_and_reimport_add_nothing_twice(services: Services, tmp_path: Pat
     )
     copy = tmp_path / "Standortverlauf.json"  # renamed, so the file hash still matches
     copy.write_bytes(path.read_bytes())
-    again = services.imports.run(member.id, [copy])
+    again = kit.import_files(services, member, [copy])
     assert again.records_added == 0 and again.files[0].records_duplicate == 95
     edited = tmp_path / "Records.json"  # different bytes, same points: merged by content
     edited.write_text(json.dumps(json.loads(path.read_text()), indent=1))
-    merged = services.imports.run(member.id, [edited])
+    merged = kit.import_files(services, member, [edited])
     assert merged.records_added == 0 and merged.files[0].records_duplicate == 95
 
 
@@ -188,10 +180,10 @@ def test_a_truncated_file_leaves_nothing(services: Services, tmp_path: Path) -> 
     member = services.vault.add_member("Ben")
     path = tmp_path / "Records.json"
     path.write_bytes(shared_path(*TAKEOUT, "reitti_Records.json").read_bytes()[:20000])
-    report = services.imports.run(member.id, [path])
+    report = kit.import_files(services, member, [path])
     assert report.files[0].error is not None
     assert report.files[0].error.code == "import.malformed"
-    assert services.items.summary(member.id) == []
+    assert kit.stored(services, member) == {}
 
 
 SEED = (
@@ -204,13 +196,13 @@ SEED = (
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.one_of(mutated(SEED), st.just(SEED)))
+@given(st.one_of(kit.mutated(SEED), st.just(SEED)))
 def test_mutated_records_parse_or_fail_typed(data: bytes) -> None:
-    parse_or_typed_error(IMPORTER, data)
+    kit.parse_or_typed_error(IMPORTER, data)
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_mutated_real_fixture_parses_or_fails_typed(data: st.DataObject) -> None:
     real = shared_path(*TAKEOUT, "reitti_Records.json").read_bytes()
-    parse_or_typed_error(IMPORTER, data.draw(mutated(real)))
+    kit.parse_or_typed_error(IMPORTER, data.draw(kit.mutated(real)))

@@ -13,15 +13,7 @@ from holoptic.bootstrap import Services
 from holoptic.importers.formats.google_semantic import SemanticLocationHistory
 from holoptic.importers.registry import default_importers, detect
 from tests.conftest import shared_path
-from tests.importers.test_google_common import (
-    as_file,
-    assert_storable,
-    kinds,
-    mutated,
-    of_kind,
-    parse_or_typed_error,
-    run,
-)
+from tests.importers import kit
 
 IMPORTER = SemanticLocationHistory()
 
@@ -96,12 +88,12 @@ def schema_objects() -> list[dict[str, Any]]:
 
 
 def test_old_style_month_with_e7_spellings_and_child_visits() -> None:
-    source = as_file({"timelineObjects": [OLD_VISIT, OLD_SEGMENT]}, "2019_JANUARY.json")
+    source = kit.as_file({"timelineObjects": [OLD_VISIT, OLD_SEGMENT]}, "2019_JANUARY.json")
     assert isinstance(detect(source, default_importers()), SemanticLocationHistory)
-    emits, rejected = run(IMPORTER, source)
+    emits, rejected = kit.run(IMPORTER, source)
     assert rejected == []
-    assert kinds(emits) == {"location.visit": 2, "location.activity": 1, "location.point": 1}
-    visit, child = of_kind(emits, "location.visit")
+    assert kit.kinds(emits) == {"location.visit": 2, "location.activity": 1, "location.point": 1}
+    visit, child = kit.of_kind(emits, "location.visit")
     assert visit == {
         "time": "2019-01-01T09:00:00Z",
         "end": "2019-01-01T11:00:00.500Z",
@@ -122,7 +114,7 @@ def test_old_style_month_with_e7_spellings_and_child_visits() -> None:
         ],
     }
     assert child["parent_place_id"] == "ChIJLU7jZClu5kcR4PcOOO6p3I0"
-    (segment,) = of_kind(emits, "location.activity")
+    (segment,) = kit.of_kind(emits, "location.activity")
     assert segment == {
         "time": "2019-01-01T11:00:00.500Z",
         "end": "2019-01-01T11:20:00Z",
@@ -136,28 +128,28 @@ def test_old_style_month_with_e7_spellings_and_child_visits() -> None:
         "probability": 91.5,
         "waypoints": [[48.8583701, 2.2944813]],
     }
-    assert of_kind(emits, "location.point") == [
+    assert kit.of_kind(emits, "location.point") == [
         {"time": "2019-01-01T11:05:00Z", "lat": 48.86, "lon": 2.2946, "accuracy": 12}
     ]
-    assert_storable(emits)
+    kit.assert_storable(emits)
 
 
 def test_new_style_month_from_the_schema_examples() -> None:
-    emits, rejected = run(IMPORTER, as_file({"timelineObjects": schema_objects()}))
+    emits, rejected = kit.run(IMPORTER, kit.as_file({"timelineObjects": schema_objects()}))
     assert rejected == []
-    assert kinds(emits) == {"location.visit": 1, "location.point": 9, "location.activity": 1}
-    (visit,) = of_kind(emits, "location.visit")
+    assert kit.kinds(emits) == {"location.visit": 1, "location.point": 9, "location.activity": 1}
+    (visit,) = kit.of_kind(emits, "location.visit")
     assert (visit["time"], visit["end"]) == ("2022-02-02T10:41:08.315Z", "2022-02-02T10:45:09.962Z")
     assert (visit["lat"], visit["lon"], visit["name"]) == (
         41.4036299,
         2.1743558,
         "La Sagrada Familia",
     )
-    (segment,) = of_kind(emits, "location.activity")
+    (segment,) = kit.of_kind(emits, "location.activity")
     assert segment["type"] == "IN_BUS" and segment["transit_line"] == "H8"
     assert segment["transit_stops"][0] == "Sant Antoni Maria Claret-Lepant"
     assert (segment["time"], segment["end"]) == ("2022-03-03T12:22:24Z", "2022-03-03T12:43:34Z")
-    assert_storable(emits)
+    kit.assert_storable(emits)
 
 
 def test_both_timestamp_styles_give_the_same_visit() -> None:
@@ -166,8 +158,8 @@ def test_both_timestamp_styles_give_the_same_visit() -> None:
         "startTimestamp": "2019-01-01T09:00:00.000Z",
         "endTimestamp": "2019-01-01T11:00:00.500Z",
     }
-    old, _ = run(IMPORTER, as_file({"timelineObjects": [OLD_VISIT]}))
-    new, _ = run(IMPORTER, as_file({"timelineObjects": [iso]}))
+    old, _ = kit.run(IMPORTER, kit.as_file({"timelineObjects": [OLD_VISIT]}))
+    new, _ = kit.run(IMPORTER, kit.as_file({"timelineObjects": [iso]}))
     assert old == new
 
 
@@ -178,8 +170,8 @@ def test_bad_objects_are_rejected_one_by_one() -> None:
         {"activitySegment": {"duration": {"startTimestamp": "soon"}}},
         OLD_SEGMENT,
     ]
-    emits, rejected = run(IMPORTER, as_file({"timelineObjects": objects}))
-    assert kinds(emits) == {"location.activity": 1, "location.point": 1}
+    emits, rejected = kit.run(IMPORTER, kit.as_file({"timelineObjects": objects}))
+    assert kit.kinds(emits) == {"location.activity": 1, "location.point": 1}
     assert [(r.location, r.reason) for r in rejected] == [
         ("timelineObjects[0]", "no duration"),
         ("timelineObjects[1]", "neither a placeVisit nor an activitySegment"),
@@ -192,18 +184,18 @@ def test_bad_objects_are_rejected_one_by_one() -> None:
     [{"locations": []}, {"semanticSegments": []}, [{"timelineObjects": []}]],
 )
 def test_other_json_is_not_taken_for_a_semantic_month(document: object) -> None:
-    assert not IMPORTER.sniff(as_file(document))
+    assert not IMPORTER.sniff(kit.as_file(document))
 
 
 def test_import_then_reimport_adds_nothing(services: Services, tmp_path: Path) -> None:
     member = services.vault.add_member("Cléo")
     path = tmp_path / "2022_MARCH.json"
     path.write_text(json.dumps({"timelineObjects": [OLD_VISIT, OLD_SEGMENT, *schema_objects()]}))
-    first = services.imports.run(member.id, [path])
+    first = kit.import_files(services, member, [path])
     assert first.files[0].format == "google.semantic_location"
     assert first.records_added == 15
     path.write_text(json.dumps({"timelineObjects": [*schema_objects(), OLD_VISIT]}, indent=2))
-    again = services.imports.run(member.id, [path])
+    again = kit.import_files(services, member, [path])
     assert again.records_added == 0 and again.files[0].records_duplicate == 13
 
 
@@ -211,6 +203,6 @@ SEED = json.dumps({"timelineObjects": [OLD_VISIT, OLD_SEGMENT]}).encode()
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(mutated(SEED))
+@given(kit.mutated(SEED))
 def test_mutated_months_parse_or_fail_typed(data: bytes) -> None:
-    parse_or_typed_error(IMPORTER, data)
+    kit.parse_or_typed_error(IMPORTER, data)

@@ -16,16 +16,7 @@ from holoptic.importers.formats.google_timeline import AndroidTimeline, IosTimel
 from holoptic.importers.registry import default_importers, detect
 from holoptic.importers.sources import DiskFile
 from tests.conftest import shared_path
-from tests.importers.test_google_common import (
-    MemoryFile,
-    as_file,
-    assert_storable,
-    kinds,
-    mutated,
-    of_kind,
-    parse_or_typed_error,
-    run,
-)
+from tests.importers import kit
 
 ANDROID, IOS = AndroidTimeline(), IosTimeline()
 DEVICE = "fixtures", "google-timeline-device"
@@ -75,10 +66,10 @@ def fixture(name: str) -> DiskFile:
 def test_android_export_with_raw_signals() -> None:
     source = fixture("reitti_timeline_from_android_randomized.json")
     assert isinstance(detect(source, default_importers()), AndroidTimeline)
-    emits, rejected = run(ANDROID, source)
+    emits, rejected = kit.run(ANDROID, source)
     assert rejected == []
-    assert kinds(emits) == {"location.point": 83, "location.visit": 7, "location.activity": 5}
-    assert of_kind(emits, "location.visit")[0] == {
+    assert kit.kinds(emits) == {"location.point": 83, "location.visit": 7, "location.activity": 5}
+    assert kit.of_kind(emits, "location.visit")[0] == {
         "time": "2017-05-02T02:12:04Z",
         "end": "2017-05-02T08:52:12Z",
         "utc_offset": 600,
@@ -90,9 +81,9 @@ def test_android_export_with_raw_signals() -> None:
         "visit_probability": 0.9399999976158142,
         "level": 0,
     }
-    assert of_kind(emits, "location.activity")[0]["type"] == "CYCLING"
-    assert of_kind(emits, "location.activity")[0]["distance"] == 8856.0
-    raw = of_kind(emits, "location.point")[-3]
+    assert kit.of_kind(emits, "location.activity")[0]["type"] == "CYCLING"
+    assert kit.of_kind(emits, "location.activity")[0]["distance"] == 8856.0
+    raw = kit.of_kind(emits, "location.point")[-3]
     assert raw == {
         "time": "2025-07-18T20:31:35Z",
         "lat": -27.4129293,
@@ -102,21 +93,21 @@ def test_android_export_with_raw_signals() -> None:
         "speed": 0.0,
         "source": "wifi",
     }
-    assert_storable(emits)
+    kit.assert_storable(emits)
 
 
 def test_android_miniature_with_path_in_visit_segments() -> None:
-    emits, rejected = run(ANDROID, fixture("kgeo_test-data.json"))
+    emits, rejected = kit.run(ANDROID, fixture("kgeo_test-data.json"))
     assert rejected == []
-    assert kinds(emits) == {"location.visit": 2, "location.point": 12}
-    first = of_kind(emits, "location.visit")[0]
+    assert kit.kinds(emits) == {"location.visit": 2, "location.point": 12}
+    first = kit.of_kind(emits, "location.visit")[0]
     assert (first["semantic_type"], first["lat"], first["lon"]) == (
         "INFERRED_WORK",
         40.712776,
         -74.005974,
     )
     assert "utc_offset" not in first
-    assert of_kind(emits, "location.point")[0] == {
+    assert kit.of_kind(emits, "location.point")[0] == {
         "time": "2023-10-01T08:15:00Z",
         "lat": 40.712776,
         "lon": -74.005974,
@@ -124,12 +115,12 @@ def test_android_miniature_with_path_in_visit_segments() -> None:
 
 
 def test_ios_export_of_strings() -> None:
-    source = as_file(IOS_EXPORT, "location-history.json")
+    source = kit.as_file(IOS_EXPORT, "location-history.json")
     assert isinstance(detect(source, default_importers()), IosTimeline)
-    emits, rejected = run(IOS, source)
+    emits, rejected = kit.run(IOS, source)
     assert rejected == []
-    assert kinds(emits) == {"location.visit": 1, "location.activity": 1, "location.point": 2}
-    assert of_kind(emits, "location.visit")[0] == {
+    assert kit.kinds(emits) == {"location.visit": 1, "location.activity": 1, "location.point": 2}
+    assert kit.of_kind(emits, "location.visit")[0] == {
         "time": "2023-12-27T12:32:18Z",
         "end": "2023-12-27T13:05:00Z",
         "utc_offset": 60,
@@ -141,13 +132,13 @@ def test_ios_export_of_strings() -> None:
         "visit_probability": 0.88,
         "level": 0,
     }
-    activity = of_kind(emits, "location.activity")[0]
+    activity = kit.of_kind(emits, "location.activity")[0]
     assert (activity["type"], activity["distance"]) == ("IN_PASSENGER_VEHICLE", 1881.0)
-    assert [p["time"] for p in of_kind(emits, "location.point")] == [
+    assert [p["time"] for p in kit.of_kind(emits, "location.point")] == [
         "2023-12-27T13:10:00Z",
         "2023-12-27T13:17:00Z",
     ]
-    assert_storable(emits)
+    kit.assert_storable(emits)
 
 
 def test_segment_arrays_re_emitted_by_other_tools_are_read() -> None:
@@ -162,10 +153,10 @@ def test_segment_arrays_re_emitted_by_other_tools_are_read() -> None:
             "timelinePath": [{"point": "1.5°, 2.5°", "time": "2024-01-01T11:05:00Z"}],
         },
     ]
-    emits, rejected = run(IOS, as_file(segments))
+    emits, rejected = kit.run(IOS, kit.as_file(segments))
     assert rejected == []
-    assert of_kind(emits, "location.visit")[0]["lat"] == 1e-7
-    assert of_kind(emits, "location.point") == [
+    assert kit.of_kind(emits, "location.visit")[0]["lat"] == 1e-7
+    assert kit.of_kind(emits, "location.point") == [
         {"time": "2024-01-01T11:05:00Z", "lat": 1.5, "lon": 2.5}
     ]
 
@@ -186,7 +177,7 @@ def test_bad_segments_and_points_are_rejected_on_their_own() -> None:
         "rawSignals": [{"wifiScan": {}}, {"position": {"LatLng": "1°, 2°"}}],
         "userLocationProfile": {"frequentPlaces": []},
     }
-    emits, rejected = run(ANDROID, as_file(document))
+    emits, rejected = kit.run(ANDROID, kit.as_file(document))
     assert len(emits) == 1
     assert [(r.location, r.reason) for r in rejected] == [
         ("semanticSegments[0]", "no startTime"),
@@ -206,13 +197,13 @@ def test_bad_segments_and_points_are_rejected_on_their_own() -> None:
     ],
 )
 def test_other_json_is_not_taken_for_a_timeline(importer: Any, document: object) -> None:
-    assert not importer.sniff(as_file(document))
+    assert not importer.sniff(kit.as_file(document))
 
 
 def test_truncated_android_export_fails_cleanly() -> None:
     data = shared_path(*DEVICE, "reitti_timeline_from_android_randomized.json").read_bytes()
     with pytest.raises(MalformedFile, match="truncated"):
-        run(ANDROID, MemoryFile(data[:9000], "Timeline.json"))
+        kit.run(ANDROID, kit.MemoryFile(data[:9000], "Timeline.json"))
 
 
 def test_import_then_reimport_adds_nothing(services: Services, tmp_path: Path) -> None:
@@ -220,12 +211,12 @@ def test_import_then_reimport_adds_nothing(services: Services, tmp_path: Path) -
     android = shared_path(*DEVICE, "reitti_timeline_from_android_randomized.json")
     ios = tmp_path / "location-history.json"
     ios.write_text(json.dumps(IOS_EXPORT))
-    first = services.imports.run(member.id, [android, ios])
+    first = kit.import_files(services, member, [android, ios])
     assert [f.format for f in first.files] == ["google.timeline", "google.timeline_ios"]
     # 5 path points repeat in the Android file (its 2-hour path windows overlap)
     assert first.ok and first.records_added == 90 + 4
     ios.write_text(json.dumps(IOS_EXPORT, indent=2))
-    again = services.imports.run(member.id, [android, ios])
+    again = kit.import_files(services, member, [android, ios])
     assert again.records_added == 0
 
 
@@ -252,19 +243,19 @@ ANDROID_SEED = json.dumps(
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(mutated(ANDROID_SEED))
+@given(kit.mutated(ANDROID_SEED))
 def test_mutated_android_exports_parse_or_fail_typed(data: bytes) -> None:
-    parse_or_typed_error(ANDROID, data)
+    kit.parse_or_typed_error(ANDROID, data)
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(mutated(json.dumps(IOS_EXPORT).encode()))
+@given(kit.mutated(json.dumps(IOS_EXPORT).encode()))
 def test_mutated_ios_exports_parse_or_fail_typed(data: bytes) -> None:
-    parse_or_typed_error(IOS, data)
+    kit.parse_or_typed_error(IOS, data)
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_mutated_real_android_fixture_parses_or_fails_typed(data: st.DataObject) -> None:
     real = shared_path(*DEVICE, "reitti_timeline_from_android_randomized.json").read_bytes()
-    parse_or_typed_error(ANDROID, data.draw(mutated(real)))
+    kit.parse_or_typed_error(ANDROID, data.draw(kit.mutated(real)))

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import tempfile
 from collections import Counter
+from functools import partial
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from holoptic.bootstrap import Services
-from holoptic.errors import HolopticError
 from holoptic.importers.errors import MalformedFile, UnsafeContent
 from holoptic.importers.formats.gpx import GpxImporter
 from holoptic.importers.model import Emit, ParseEvent, Rejected
 from holoptic.importers.sources import DiskFile
 from tests.conftest import SHARED, shared_path
+from tests.importers import kit
 
 GPX = GpxImporter()
 # file → (track points, waypoints kept, rejected)
@@ -54,15 +53,8 @@ GARMIN = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def parse(path: Path) -> list[ParseEvent]:
-    return list(GPX.parse(DiskFile(path, path.name)))
-
-
-def parse_bytes(data: bytes, name: str = "test.gpx") -> list[ParseEvent]:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / name
-        path.write_bytes(data)
-        return parse(path)
+parse = partial(kit.parse_path, GPX)
+parse_bytes = partial(kit.parse_bytes, GPX, name="test.gpx")
 
 
 def tally(events: list[ParseEvent]) -> tuple[int, int, int]:
@@ -198,14 +190,13 @@ def test_other_xml_is_not_sniffed_as_gpx() -> None:
 def test_import_end_to_end_and_reimport_adds_nothing(services: Services) -> None:
     member = services.vault.add_member("Gaspard")
     path = shared_path("fixtures", "gpx", "reitti_20250531.gpx")
-    first = services.imports.run(member.id, [path])
+    first = kit.import_files(services, member, [path])
     (report,) = first.files
     assert report.format == "gpx" and report.error is None
     assert report.records_added == 2567
-    again = services.imports.run(member.id, [path])
+    again = kit.import_files(services, member, [path])
     assert again.records_added == 0 and again.files[0].records_duplicate == 2567
-    [(kind, count)] = [(s.kind, s.records) for s in services.items.summary(member.id)]
-    assert (kind, count) == ("location.track", 2567)
+    assert kit.stored(services, member) == {"location.track": 2567}
 
 
 def test_a_later_export_overlapping_an_earlier_one_adds_only_the_new_points(
@@ -216,10 +207,10 @@ def test_a_later_export_overlapping_an_earlier_one_adds_only_the_new_points(
     last = data.split(b"<trkpt ")[-1]  # the earlier export lacks the last point
     earlier = tmp_path / "earlier.gpx"
     earlier.write_bytes(data.replace(b"<trkpt " + last, b"</trkseg></trk></gpx>"))
-    assert services.imports.run(member.id, [earlier]).records_added == 8
+    assert kit.import_files(services, member, [earlier]).records_added == 8
     later = tmp_path / "later.gpx"
     later.write_bytes(data.replace(b'creator="TC2', b'creator="Another TC2'))
-    (report,) = services.imports.run(member.id, [later]).files
+    (report,) = kit.import_files(services, member, [later]).files
     assert (report.records_added, report.records_duplicate) == (1, 8)
 
 
@@ -227,9 +218,9 @@ def test_hostile_file_leaves_nothing(services: Services, tmp_path: Path) -> None
     member = services.vault.add_member("Hélène")
     path = tmp_path / "laughs.gpx"
     path.write_bytes(BILLION_LAUGHS)
-    (report,) = services.imports.run(member.id, [path]).files
+    (report,) = kit.import_files(services, member, [path]).files
     assert report.error is not None and report.error.code == "import.unsafe_content"
-    assert services.items.summary(member.id) == []
+    assert kit.stored(services, member) == {}
 
 
 _REAL = SHARED / "fixtures" / "gpx" / "gpx1.1_with_all_fields.gpx"
@@ -237,28 +228,6 @@ SEED = _REAL.read_bytes() if _REAL.exists() else GARMIN.encode()  # real when ..
 
 
 @settings(max_examples=50, deadline=None)
-@given(
-    st.lists(
-        st.tuples(st.sampled_from(["flip", "nul", "cut"]), st.integers(0, len(SEED) - 1)),
-        min_size=1,
-        max_size=5,
-    ),
-    st.integers(1, 255),
-)
-def test_mutated_files_fail_only_with_typed_errors(
-    edits: list[tuple[str, int]], value: int
-) -> None:
-    data = bytearray(SEED)
-    for op, where in edits:
-        where %= max(len(data), 1)
-        if op == "flip" and data:
-            data[where] ^= value
-        elif op == "nul":
-            data[where:where] = b"\x00"
-        else:
-            del data[where:]
-    try:
-        for event in parse_bytes(bytes(data)):
-            assert isinstance(event, Emit | Rejected)
-    except HolopticError:
-        pass
+@given(kit.edited(SEED))
+def test_mutated_files_fail_only_with_typed_errors(data: bytes) -> None:
+    kit.assert_only_typed_errors(lambda: parse_bytes(data))

@@ -4,22 +4,20 @@ hand-made feeds for the link rules, the scaling arithmetic and hostile XML."""
 from __future__ import annotations
 
 import re
-import tempfile
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
+from functools import partial
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from holoptic.bootstrap import Services
-from holoptic.errors import HolopticError
 from holoptic.importers.errors import MalformedFile, UnsafeContent
 from holoptic.importers.formats.greenbutton import GreenButtonImporter
-from holoptic.importers.model import Emit, ParseEvent, Record, Rejected
+from holoptic.importers.model import Emit, Rejected
 from holoptic.importers.sources import DiskFile
 from tests.conftest import SHARED, shared_path
+from tests.importers import kit
 
 GB = GreenButtonImporter()
 COUNTS = {
@@ -38,19 +36,8 @@ GOLDEN_LINE = re.compile(
 )
 
 
-def parse(path: Path) -> list[ParseEvent]:
-    return list(GB.parse(DiskFile(path, path.name)))
-
-
-def parse_bytes(data: bytes) -> list[ParseEvent]:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "feed.xml"
-        path.write_bytes(data)
-        return parse(path)
-
-
-def records(events: list[ParseEvent]) -> list[Record]:
-    return [e.record for e in events if isinstance(e, Emit)]
+parse = partial(kit.parse_path, GB)
+parse_bytes = partial(kit.parse_bytes, GB, name="feed.xml")
 
 
 @pytest.mark.parametrize("name", sorted(COUNTS))
@@ -86,7 +73,7 @@ def golden(name: str) -> list[tuple[str, str, Decimal, str, Decimal | None]]:
 )
 def test_values_and_costs_match_the_reference_parser(name: str) -> None:
     expected = golden(f"{name}.txt")
-    ours = records(parse(shared_path("fixtures", "greenbutton", f"{name}.xml")))
+    ours = kit.records(parse(shared_path("fixtures", "greenbutton", f"{name}.xml")))
     assert len(ours) == len(expected) > 0
     for record, (start, end, value, unit, cost) in zip(ours, expected, strict=True):
         assert (record["time"], record["end"]) == (start, end)
@@ -95,7 +82,7 @@ def test_values_and_costs_match_the_reference_parser(name: str) -> None:
 
 
 def test_one_reading_in_full() -> None:
-    first = records(parse(shared_path("fixtures", "greenbutton", "gas_direct.xml")))[0]
+    first = kit.records(parse(shared_path("fixtures", "greenbutton", "gas_direct.xml")))[0]
     assert first == {
         "time": "2021-05-26T00:00:00Z",
         "end": "2021-06-30T00:00:00Z",
@@ -106,7 +93,7 @@ def test_one_reading_in_full() -> None:
         "currency": "USD",
         "meter": "1 MAIN ST, ANYTOWN ME 12345",
     }
-    quarter = records(
+    quarter = kit.records(
         parse(shared_path("fixtures", "greenbutton", "openespi", "test_usage_data_01.xml"))
     )
     assert quarter[0] == {
@@ -130,7 +117,7 @@ def test_one_reading_in_full() -> None:
 
 def test_known_invalid_variants_are_tolerated() -> None:
     """Empty <kind/>, an empty ReadingType after its blocks, fractional epoch seconds."""
-    gas = records(parse(shared_path("fixtures", "greenbutton", "gas_containerized.xml")))
+    gas = kit.records(parse(shared_path("fixtures", "greenbutton", "gas_containerized.xml")))
     assert gas[0] == {
         "time": "2024-07-16T18:26:24.661360Z",
         "end": "2024-08-14T18:26:24.661360Z",
@@ -177,14 +164,14 @@ def feed(multiplier: int, values: list[int], reading_type_first: bool = False) -
 
 @pytest.mark.parametrize("first", [False, True])
 def test_links_scaling_and_cost_arithmetic(first: bool) -> None:
-    small = records(parse_bytes(feed(-3, [12345, 2000], reading_type_first=first)))
+    small = kit.records(parse_bytes(feed(-3, [12345, 2000], reading_type_first=first)))
     assert [r["value"] for r in small] == [12.345, 2]
     assert [r["cost"] for r in small] == [1.2345, 0.2]
     assert {(r["uom"], r["service"], r["meter"], r["currency"]) for r in small} == {
         ("m3", "water", "Water A", "EUR")
     }
     assert small[0]["reading_type"] == {"flow": "reverse"}
-    large = records(parse_bytes(feed(3, [7])))
+    large = kit.records(parse_bytes(feed(3, [7])))
     assert large[0]["value"] == 7000 and isinstance(large[0]["value"], int)
 
 
@@ -210,12 +197,10 @@ XXE = b"""<?xml version="1.0"?>
 
 @pytest.mark.parametrize("data", [BILLION_LAUGHS, XXE], ids=["laughs", "xxe"])
 def test_entities_are_refused(data: bytes) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "feed.xml"
-        path.write_bytes(data)
-        assert GB.sniff(DiskFile(path, "feed.xml"))  # recognised, then refused
+    with kit.written(data, "feed.xml") as source:
+        assert GB.sniff(source)  # recognised, then refused
         with pytest.raises(UnsafeContent):
-            parse(path)
+            parse(source.path)
 
 
 def test_truncated_feed_is_malformed() -> None:
@@ -227,12 +212,11 @@ def test_truncated_feed_is_malformed() -> None:
 def test_import_end_to_end_and_reimport_adds_nothing(services: Services) -> None:
     member = services.vault.add_member("Irène")
     path = shared_path("fixtures", "greenbutton", "TestGBDataOneYearDailyBinnedMonthly.xml")
-    (report,) = services.imports.run(member.id, [path]).files
+    (report,) = kit.import_files(services, member, [path]).files
     assert (report.format, report.error, report.records_added) == ("greenbutton", None, 444)
-    (again,) = services.imports.run(member.id, [path]).files
+    (again,) = kit.import_files(services, member, [path]).files
     assert again.records_added == 0 and again.records_duplicate == 444
-    summary = services.items.summary(member.id)
-    assert [(s.kind, s.records) for s in summary] == [("energy.interval", 444)]
+    assert kit.stored(services, member) == {"energy.interval": 444}
 
 
 _REAL = SHARED / "fixtures" / "greenbutton" / "gas_containerized.xml"
@@ -240,28 +224,6 @@ SEED = _REAL.read_bytes() if _REAL.exists() else feed(-3, [1, 2, 3])
 
 
 @settings(max_examples=50, deadline=None)
-@given(
-    st.lists(
-        st.tuples(st.sampled_from(["flip", "nul", "cut"]), st.integers(0, len(SEED) - 1)),
-        min_size=1,
-        max_size=5,
-    ),
-    st.integers(1, 255),
-)
-def test_mutated_feeds_fail_only_with_typed_errors(
-    edits: list[tuple[str, int]], value: int
-) -> None:
-    data = bytearray(SEED)
-    for op, where in edits:
-        where %= max(len(data), 1)
-        if op == "flip" and data:
-            data[where] ^= value
-        elif op == "nul":
-            data[where:where] = b"\x00"
-        else:
-            del data[where:]
-    try:
-        for event in parse_bytes(bytes(data)):
-            assert isinstance(event, Emit | Rejected)
-    except HolopticError:
-        pass
+@given(kit.edited(SEED))
+def test_mutated_feeds_fail_only_with_typed_errors(data: bytes) -> None:
+    kit.assert_only_typed_errors(lambda: parse_bytes(data))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 from collections import Counter
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -13,13 +14,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from holoptic.bootstrap import Services
-from holoptic.errors import HolopticError
 from holoptic.importers.errors import MalformedFile
 from holoptic.importers.formats.har import HarImporter
 from holoptic.importers.model import Emit, ParseEvent, Rejected
 from holoptic.importers.sources import DiskFile
 from tests.conftest import SHARED, shared_path
-from tests.importers.test_meta_common import Bytes
+from tests.importers import kit
+from tests.importers.kit import MemoryFile
 
 IMPORTER = HarImporter()
 # file: (entries, distinct hosts, requests that set cookies)
@@ -41,7 +42,7 @@ def _fixture(name: str) -> list[dict[str, Any]]:
     path = shared_path("fixtures", "har", name)
     source = DiskFile(path, name)
     assert IMPORTER.sniff(source)
-    events = list(IMPORTER.parse(source))
+    events = kit.parse_all(IMPORTER, source)
     assert all(isinstance(e, Emit) and e.kind == "browsing.request" for e in events)
     return [e.record for e in events if isinstance(e, Emit)]
 
@@ -129,9 +130,9 @@ def _entry(url: str, **extra: Any) -> dict[str, Any]:
 
 
 def _parse(data: bytes) -> list[ParseEvent]:
-    source = Bytes(data, "capture.har")
+    source = MemoryFile(data, "capture.har")
     assert IMPORTER.sniff(source)
-    return list(IMPORTER.parse(source))
+    return kit.parse_all(IMPORTER, source)
 
 
 @pytest.mark.parametrize("pages_last", [False, True])
@@ -189,19 +190,19 @@ def test_missing_pages_pageref_and_odd_entries() -> None:
 
 
 def test_sniff_accepts_only_har_logs() -> None:
-    assert IMPORTER.sniff(Bytes(_har([]), "x.har"))
-    assert not IMPORTER.sniff(Bytes(b'{"logs": {"entries": []}}', "x.har"))
-    assert not IMPORTER.sniff(Bytes(b'{"log": {"lines": []}}', "x.json"))
-    assert not IMPORTER.sniff(Bytes(b'[{"log": {}}]', "x.json"))
-    assert not IMPORTER.sniff(Bytes(b"\x00\x01binary", "x.har"))
+    assert IMPORTER.sniff(MemoryFile(_har([]), "x.har"))
+    assert not IMPORTER.sniff(MemoryFile(b'{"logs": {"entries": []}}', "x.har"))
+    assert not IMPORTER.sniff(MemoryFile(b'{"log": {"lines": []}}', "x.json"))
+    assert not IMPORTER.sniff(MemoryFile(b'[{"log": {}}]', "x.json"))
+    assert not IMPORTER.sniff(MemoryFile(b"\x00\x01binary", "x.har"))
 
 
 def test_truncated_capture_fails_with_its_offset() -> None:
     data = shared_path("fixtures", "har", "pagexray_mytoys.de.har").read_bytes()
     cut = len(data) // 2
-    source = Bytes(data[:cut], "mytoys.har")
+    source = MemoryFile(data[:cut], "mytoys.har")
     with pytest.raises(MalformedFile) as caught:
-        list(IMPORTER.parse(source))
+        kit.parse_all(IMPORTER, source)
     assert caught.value.code == "import.malformed"
     assert caught.value.details["offset"] == cut
 
@@ -209,53 +210,34 @@ def test_truncated_capture_fails_with_its_offset() -> None:
 def test_capture_imports_once_on_both_backends(services: Services, tmp_path: Path) -> None:
     member = services.vault.add_member("Hana")
     folder = shared_path("fixtures", "har")
-    report = services.imports.run(member.id, [folder])
+    report = kit.import_files(services, member, [folder])
     assert report.ok
     added = {f.path.split("/")[-1]: f.records_added for f in report.files if f.format}
     assert added == {name: counts[0] for name, counts in FIXTURES.items()}
-    summary = {s.kind: s.records for s in services.items.summary(member.id)}
+    summary = kit.stored(services, member)
     assert summary == {"browsing.request": sum(c[0] for c in FIXTURES.values())}
-    assert services.imports.run(member.id, [folder]).records_added == 0
+    assert kit.import_files(services, member, [folder]).records_added == 0
     copy = tmp_path / "renamed.json"  # same capture under another name: merged by content
     copy.write_bytes((folder / "pagexray_assa.har").read_bytes())
-    again = services.imports.run(member.id, [copy])
+    again = kit.import_files(services, member, [copy])
     assert again.records_added == 0 and again.files[0].records_duplicate == 127
 
 
-def _samples() -> list[Bytes]:
+def _samples() -> list[MemoryFile]:
     folder = SHARED / "fixtures" / "har"
     names = ["pagexray_http2-chrome.har", "pagexray_run.sitespeed.io.har"]
     if not folder.exists():
-        return [Bytes(_har([_entry("https://a.example/")], [{"id": "p"}]), "a.har")]
-    return [Bytes((folder / name).read_bytes(), name) for name in names]
+        return [MemoryFile(_har([_entry("https://a.example/")], [{"id": "p"}]), "a.har")]
+    return [MemoryFile((folder / name).read_bytes(), name) for name in names]
 
 
 SAMPLES = _samples()
-
-
-@st.composite
-def mutated(draw: st.DrawFn) -> Bytes:
-    sample = draw(st.sampled_from(SAMPLES))
-    data = bytearray(sample.data)
-    for _ in range(draw(st.integers(1, 4))):
-        how = draw(st.sampled_from(["flip", "cut", "nul", "insert"]))
-        spot = draw(st.integers(0, len(data) - 1)) if data else 0
-        if how == "flip" and data:
-            data[spot] ^= 1 << draw(st.integers(0, 7))
-        elif how == "cut":
-            del data[spot:]
-        elif how == "nul":
-            data[spot:spot] = b"\x00"
-        else:
-            data[spot:spot] = draw(st.sampled_from([b'"', b"{", b"]", b"-1", b"\xff", b"null,"]))
-    return Bytes(bytes(data), sample.name)
-
-
+TOKENS = [b'"', b"{", b"]", b"-1", b"\xff", b"null,"]
 JUNK: list[object] = [None, True, 0, -1, 1.5, "", "x", "data:,", [], {}, [1, None], {"a": 1}]
 
 
 @st.composite
-def reshaped(draw: st.DrawFn) -> Bytes:
+def reshaped(draw: st.DrawFn) -> MemoryFile:
     """A valid small capture whose values are swapped for other JSON types."""
     chance = random.Random(draw(st.integers(0, 2**32)))
     page = {"id": "p", "title": "https://a.example/", "_URL": "https://a.example/"}
@@ -264,26 +246,11 @@ def reshaped(draw: st.DrawFn) -> Bytes:
         _entry("https://a.example/", pageref="p"),
         _entry("https://b.example/", initiator=initiator),
     ]
-
-    def swap(value: object) -> object:
-        if chance.random() < 0.08:
-            return chance.choice(JUNK)
-        if isinstance(value, dict):
-            return {key: swap(inner) for key, inner in value.items()}
-        if isinstance(value, list):
-            return [swap(inner) for inner in value]
-        return value
-
-    return Bytes(json.dumps({"log": swap(json.loads(_har(entries, [page]))["log"])}).encode())
+    log = kit.swapped(json.loads(_har(entries, [page]))["log"], chance, JUNK, 0.08)
+    return kit.as_file({"log": log}, "export/file.json")
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(source=st.one_of(mutated(), reshaped()))
-def test_mutated_captures_parse_or_fail_with_typed_errors(source: Bytes) -> None:
-    try:
-        for event in IMPORTER.parse(source):
-            assert isinstance(event, Emit | Rejected)
-            if isinstance(event, Emit):
-                json.dumps(event.record, allow_nan=False)
-    except HolopticError:
-        pass
+@given(source=st.one_of(kit.mutated_files(SAMPLES, TOKENS), reshaped()))
+def test_mutated_captures_parse_or_fail_with_typed_errors(source: MemoryFile) -> None:
+    kit.assert_only_typed_errors(partial(IMPORTER.parse, source), each=kit.plain_json)

@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from holoptic.importers.errors import MalformedFile
 from holoptic.importers.formats.meta_audiences import CustomAudienceImporter
-from holoptic.importers.model import Emit, ParseEvent, Rejected
-from tests.importers.test_meta_common import Bytes
+from holoptic.importers.model import Rejected
+from tests.importers import kit
+from tests.importers.kit import MemoryFile
 
 IMPORTER = CustomAudienceImporter()
+KIND = "ads.custom_audience"
 
 
-def _source(document: object, name: str = "x/ads_information/file.json") -> Bytes:
-    return Bytes(json.dumps(document, indent=2).encode(), name)
-
-
-def _records(events: list[ParseEvent]) -> list[dict[str, object]]:
-    assert all(event.kind == "ads.custom_audience" for event in events if isinstance(event, Emit))
-    return [event.record for event in events if isinstance(event, Emit)]
+def _source(document: object, name: str = "x/ads_information/file.json") -> MemoryFile:
+    return kit.as_file(document, name, indent=2)
 
 
 @pytest.mark.parametrize("key", ["custom_audiences_all_types_v2", "ig_custom_audiences_all_types"])
@@ -45,8 +40,8 @@ def test_all_types_become_a_list_of_audience_types(key: str) -> None:
         }
     )
     assert IMPORTER.sniff(source)
-    events = list(IMPORTER.parse(source))
-    assert _records(events) == [
+    events = kit.parse_all(IMPORTER, source)
+    assert kit.records(events, KIND) == [
         {"advertiser": "Möbel Schmidt", "types": ["data_file", "in_store"]},
         {"advertiser": "Quiet Co", "types": []},
     ]
@@ -56,8 +51,8 @@ def test_all_types_become_a_list_of_audience_types(key: str) -> None:
 def test_contact_list_uploads_are_typed_contact_list() -> None:
     source = _source({"custom_audiences_v2": ["Acme Insurance", "SÃ¸ren's Bikes", ""]})
     assert IMPORTER.sniff(source)
-    events = list(IMPORTER.parse(source))
-    assert _records(events) == [
+    events = kit.parse_all(IMPORTER, source)
+    assert kit.records(events, KIND) == [
         {"advertiser": "Acme Insurance", "types": ["contact_list"]},
         {"advertiser": "Søren's Bikes", "types": ["contact_list"]},
     ]
@@ -79,7 +74,7 @@ def test_names_only_layout_is_recognised_by_its_file_name() -> None:
     name = "x/ads_information/advertisers_using_your_activity_or_information.json"
     source = _source(_names_only(), name)
     assert IMPORTER.sniff(source)
-    assert _records(list(IMPORTER.parse(source))) == [
+    assert kit.records(kit.parse_all(IMPORTER, source), KIND) == [
         {"advertiser": "Brand A"},
         {"advertiser": "Brand Å"},
     ]
@@ -87,7 +82,7 @@ def test_names_only_layout_is_recognised_by_its_file_name() -> None:
         _names_only(), "x/advertisers_who_uploaded_a_contact_list_with_your_information.json"
     )
     assert IMPORTER.sniff(contact)
-    assert _records(list(IMPORTER.parse(contact)))[0] == {
+    assert kit.records(kit.parse_all(IMPORTER, contact), KIND)[0] == {
         "advertiser": "Brand A",
         "types": ["contact_list"],
     }
@@ -97,4 +92,4 @@ def test_label_values_files_of_other_kinds_are_not_claimed() -> None:
     assert not IMPORTER.sniff(_source(_names_only(), "x/other_categories_used_to_reach_you.json"))
     assert not IMPORTER.sniff(_source([_names_only()], "x/advertisers_using_your_activity.json"))
     with pytest.raises(MalformedFile):
-        list(IMPORTER.parse(_source(_names_only(), "x/subscription_for_no_ads.json")))
+        kit.parse_all(IMPORTER, _source(_names_only(), "x/subscription_for_no_ads.json"))

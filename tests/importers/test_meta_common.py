@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import io
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
-from typing import IO
 
 import pytest
 
@@ -19,24 +14,12 @@ from holoptic.importers.formats._meta_common import (
     stream_items,
     text,
 )
+from tests.importers.kit import MemoryFile
 
 
-class Bytes:
-    """An in-memory source file."""
-
-    def __init__(self, data: bytes, name: str = "export/file.json") -> None:
-        self.data, self.name, self.size = data, name, len(data)
-
-    def head(self, size: int = 65536) -> bytes:
-        return self.data[:size]
-
-    def open(self) -> IO[bytes]:
-        return io.BytesIO(self.data)
-
-    @contextmanager
-    def local_path(self) -> Iterator[Path]:
-        raise NotImplementedError
-        yield Path()
+def _file(data: bytes, name: str = "export/file.json") -> MemoryFile:
+    """An in-memory file under the name the messages below are expected to show."""
+    return MemoryFile(data, name)
 
 
 @pytest.mark.parametrize(
@@ -91,7 +74,7 @@ def _document() -> bytes:
 def test_truncated_json_fails_with_the_offset_of_its_end() -> None:
     data = _document()[:1234]
     with pytest.raises(MalformedFile) as caught:
-        list(stream_items(Bytes(data), "off_facebook_activity_v2.item"))
+        list(stream_items(_file(data), "off_facebook_activity_v2.item"))
     assert caught.value.code == "import.malformed"
     assert "byte 1234" in caught.value.message
     assert "export/file.json" in caught.value.message
@@ -103,7 +86,7 @@ def test_a_bad_byte_in_the_middle_is_located_exactly() -> None:
     spot = data.index(b'"events"', 2000)
     broken = data[:spot] + b"@" + data[spot + 1 :]
     with pytest.raises(MalformedFile) as caught:
-        list(stream_items(Bytes(broken), "off_facebook_activity_v2.item"))
+        list(stream_items(_file(broken), "off_facebook_activity_v2.item"))
     assert caught.value.details["offset"] == spot
 
 
@@ -112,31 +95,31 @@ def test_errors_past_the_first_chunk_are_located_exactly() -> None:
     spot = 300_001
     broken = data[:spot] + b"\x00" + data[spot + 1 :]
     with pytest.raises(MalformedFile) as caught:
-        list(stream_items(Bytes(broken), "topics_v2.item"))
+        list(stream_items(_file(broken), "topics_v2.item"))
     assert caught.value.details["offset"] == spot
 
 
 def test_a_bom_is_skipped_and_offsets_still_count_it() -> None:
     data = b"\xef\xbb\xbf" + json.dumps({"topics_v2": ["a", "b"]}).encode()
-    assert list(stream_items(Bytes(data), "topics_v2.item")) == ["a", "b"]
+    assert list(stream_items(_file(data), "topics_v2.item")) == ["a", "b"]
     with pytest.raises(MalformedFile) as caught:
-        list(stream_items(Bytes(data[:-3]), "topics_v2.item"))
+        list(stream_items(_file(data[:-3]), "topics_v2.item"))
     assert caught.value.details["offset"] == len(data) - 3
 
 
 def test_peek_reads_keys_and_labels_and_refuses_what_is_not_json() -> None:
     document = {"media": [], "label_values": [{"label": "Name", "vec": []}], "fbid": "1"}
-    peeked = peek(Bytes(json.dumps(document).encode(), "a/other_categories.json"))
+    peeked = peek(_file(json.dumps(document).encode(), "a/other_categories.json"))
     assert peeked is not None and not peeked.array
     assert peeked.keys == {"media", "label_values", "fbid"}
     assert peeked.labels == ("Name",)
     assert peeked.name == "other_categories.json"
-    assert peek(Bytes(b"\x89PNG\r\n")) is None
-    assert peek(Bytes(b"")) is None
+    assert peek(_file(b"\x89PNG\r\n")) is None
+    assert peek(_file(b"")) is None
 
 
 def test_peek_of_a_list_describes_its_first_item_and_is_cached() -> None:
-    source = Bytes(json.dumps([{"title": "x", "label_values": []}, {"other": 1}]).encode())
+    source = _file(json.dumps([{"title": "x", "label_values": []}, {"other": 1}]).encode())
     first = peek(source)
     assert first is not None and first.array and first.keys == {"title", "label_values"}
     assert peek(source) is first

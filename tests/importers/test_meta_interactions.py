@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import json
-
 from holoptic.importers.formats.meta_interactions import AdInteractionImporter
-from holoptic.importers.model import Emit, ParseEvent, Rejected
-from tests.importers.test_meta_common import Bytes
+from holoptic.importers.model import Rejected
+from tests.importers import kit
+from tests.importers.kit import MemoryFile
 
 IMPORTER = AdInteractionImporter()
+KIND = "ads.interaction"
 NAME = "facebook-x/ads_information/advertisers_you've_interacted_with.json"
 
 
-def _source(document: object, name: str = NAME) -> Bytes:
-    return Bytes(json.dumps(document, indent=2).encode(), name)
-
-
-def _records(events: list[ParseEvent]) -> list[dict[str, object]]:
-    assert all(event.kind == "ads.interaction" for event in events if isinstance(event, Emit))
-    return [event.record for event in events if isinstance(event, Emit)]
+def _source(document: object, name: str = NAME) -> MemoryFile:
+    return kit.as_file(document, name, indent=2)
 
 
 def test_history_v2_keeps_title_and_localised_action() -> None:
@@ -38,8 +33,8 @@ def test_history_v2_keeps_title_and_localised_action() -> None:
         "renamed.json",
     )
     assert IMPORTER.sniff(source)
-    events = list(IMPORTER.parse(source))
-    assert _records(events) == [
+    events = kit.parse_all(IMPORTER, source)
+    assert kit.records(events, KIND) == [
         {
             "time": "2022-04-15T05:20:00Z",
             "title": "Über Angebote",
@@ -77,7 +72,7 @@ def test_label_values_list_is_read_by_shape() -> None:
         ]
     )
     assert IMPORTER.sniff(source)
-    assert _records(list(IMPORTER.parse(source))) == [
+    assert kit.records(kit.parse_all(IMPORTER, source), KIND) == [
         {
             "time": "2023-11-14T22:13:20Z",
             "title": "Sommerschlussverkauf",

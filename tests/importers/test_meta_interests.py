@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from holoptic.importers.formats.meta_interests import InterestImporter
-from holoptic.importers.model import Emit, ParseEvent, Rejected
-from tests.importers.test_meta_common import Bytes
+from holoptic.importers.model import Rejected
+from tests.importers import kit
+from tests.importers.kit import MemoryFile
 
 IMPORTER = InterestImporter()
+KIND = "ads.interest"
 
 
-def _source(document: object, name: str = "x/file.json") -> Bytes:
-    return Bytes(json.dumps(document, indent=2).encode(), name)
-
-
-def _records(events: list[ParseEvent]) -> list[dict[str, object]]:
-    assert all(event.kind == "ads.interest" for event in events if isinstance(event, Emit))
-    return [event.record for event in events if isinstance(event, Emit)]
+def _source(document: object, name: str = "x/file.json") -> MemoryFile:
+    return kit.as_file(document, name, indent=2)
 
 
 @pytest.mark.parametrize(
@@ -33,8 +28,8 @@ def _records(events: list[ParseEvent]) -> list[dict[str, object]]:
 def test_string_lists_become_interests(key: str, kept_in: str) -> None:
     source = _source({key: ["Jardinage", "CafÃ©s", 7]})
     assert IMPORTER.sniff(source)
-    events = list(IMPORTER.parse(source))
-    assert _records(events) == [
+    events = kit.parse_all(IMPORTER, source)
+    assert kit.records(events, KIND) == [
         {"name": "Jardinage", "list": kept_in},
         {"name": "Cafés", "list": kept_in},
     ]
@@ -48,7 +43,9 @@ def test_instagram_topics_read_the_one_value_of_each_row() -> None:
         "string_map_data": {"Navn": {"href": "", "value": "Fodbold", "timestamp": 0}},
     }
     source = _source({"topics_your_topics": [row]})
-    assert _records(list(IMPORTER.parse(source))) == [{"name": "Fodbold", "list": "your_topics"}]
+    assert kit.records(kit.parse_all(IMPORTER, source), KIND) == [
+        {"name": "Fodbold", "list": "your_topics"}
+    ]
 
 
 def test_other_categories_label_values_need_the_file_name() -> None:
@@ -61,7 +58,7 @@ def test_other_categories_label_values_need_the_file_name() -> None:
     }
     named = _source(document, "x/ads_information/other_categories_used_to_reach_you.json")
     assert IMPORTER.sniff(named)
-    assert _records(list(IMPORTER.parse(named))) == [
+    assert kit.records(kit.parse_all(IMPORTER, named), KIND) == [
         {"name": "Viajeros frecuentes", "list": "other_categories"},
         {"name": "Padrés", "list": "other_categories"},
     ]
@@ -72,4 +69,6 @@ def test_the_oldest_topics_key_needs_the_file_name() -> None:
     document = {"topics": ["Cycling"]}
     assert not IMPORTER.sniff(_source(document, "x/topics.json"))
     source = _source(document, "ads/ads_interests.json")
-    assert _records(list(IMPORTER.parse(source))) == [{"name": "Cycling", "list": "ad_interests"}]
+    assert kit.records(kit.parse_all(IMPORTER, source), KIND) == [
+        {"name": "Cycling", "list": "ad_interests"}
+    ]

@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from holoptic.importers.formats.meta_location import LastLocationImporter
-from holoptic.importers.model import Emit, ParseEvent, Rejected
-from tests.importers.test_meta_common import Bytes
+from holoptic.importers.model import Rejected
+from tests.importers import kit
+from tests.importers.kit import MemoryFile
 
 IMPORTER = LastLocationImporter()
+KIND = "location.last_known"
 
 
-def _source(document: object) -> Bytes:
-    return Bytes(json.dumps(document, indent=2).encode(), "x/last_known_location.json")
-
-
-def _records(events: list[ParseEvent]) -> list[dict[str, object]]:
-    assert all(event.kind == "location.last_known" for event in events if isinstance(event, Emit))
-    return [event.record for event in events if isinstance(event, Emit)]
+def _source(document: object) -> MemoryFile:
+    return kit.as_file(document, "x/last_known_location.json", indent=2)
 
 
 def test_facebook_last_location() -> None:
@@ -32,7 +27,7 @@ def test_facebook_last_location() -> None:
         }
     )
     assert IMPORTER.sniff(source)
-    assert _records(list(IMPORTER.parse(source))) == [
+    assert kit.records(kit.parse_all(IMPORTER, source), KIND) == [
         {"lat": 48.8566, "lon": 2.3522, "time": "2023-07-22T04:26:40Z"}
     ]
 
@@ -92,7 +87,7 @@ def test_instagram_labels_are_read_in_any_language(
         }
     )
     assert IMPORTER.sniff(source)
-    assert _records(list(IMPORTER.parse(source))) == [
+    assert kit.records(kit.parse_all(IMPORTER, source), KIND) == [
         {"lat": 55.68, "lon": 12.57, "time": "2025-02-11T06:56:40Z", "precision": "imprecise"},
         {"lat": 55.6761, "lon": 12.5683, "time": "2025-02-11T06:56:40Z", "precision": "precise"},
     ]
@@ -108,8 +103,8 @@ def test_unreadable_or_impossible_coordinates_are_rejected() -> None:
     source = _source(
         {"account_history_imprecise_last_known_location": [{"string_map_data": cells}, "junk"]}
     )
-    events = list(IMPORTER.parse(source))
-    assert _records(events) == []
+    events = kit.parse_all(IMPORTER, source)
+    assert kit.records(events, KIND) == []
     assert [(e.location, e.reason) for e in events if isinstance(e, Rejected)] == [
         (
             "account_history_imprecise_last_known_location[0] (imprecise)",

@@ -12,19 +12,16 @@ import pytest
 
 from holoptic.importers.errors import MalformedFile
 from holoptic.importers.formats.meta_off_platform import OffPlatformImporter
-from holoptic.importers.model import Emit, ParseEvent, Rejected
-from tests.importers.test_meta_common import Bytes
+from holoptic.importers.model import Emit, Rejected
+from tests.importers import kit
+from tests.importers.kit import MemoryFile
 
 IMPORTER = OffPlatformImporter()
 FB_NAME = "facebook-x/apps_and_websites_off_of_facebook/your_activity_off_meta_technologies.json"
 
 
-def _source(document: object, name: str = FB_NAME) -> Bytes:
-    return Bytes(json.dumps(document, indent=2).encode(), name)
-
-
-def _records(events: list[ParseEvent]) -> list[dict[str, object]]:
-    return [event.record for event in events if isinstance(event, Emit)]
+def _source(document: object, name: str = FB_NAME) -> MemoryFile:
+    return kit.as_file(document, name, indent=2)
 
 
 def test_facebook_shape_gives_one_record_per_event_with_mojibake_repaired() -> None:
@@ -43,9 +40,9 @@ def test_facebook_shape_gives_one_record_per_event_with_mojibake_repaired() -> N
         }
     )
     assert IMPORTER.sniff(source)
-    events = list(IMPORTER.parse(source))
+    events = kit.parse_all(IMPORTER, source)
     assert all(isinstance(event, Emit) and event.kind == "ads.off_platform" for event in events)
-    assert _records(events) == [
+    assert kit.records(events) == [
         {
             "time": "2023-11-14T22:13:20Z",
             "company": "Café Lumière",
@@ -73,7 +70,7 @@ def test_instagram_key_and_older_file_names_are_recognised_by_content() -> None:
     }
     source = _source(document, "renamed/whatever.json")
     assert IMPORTER.sniff(source)
-    assert _records(list(IMPORTER.parse(source))) == [
+    assert kit.records(kit.parse_all(IMPORTER, source)) == [
         {"time": "2020-09-13T12:26:40Z", "company": "Vinted", "event": "ACTIVATE_APP", "id": "1"}
     ]
 
@@ -89,8 +86,10 @@ def test_broken_rows_are_rejected_and_the_rest_imports() -> None:
             ]
         }
     )
-    events = list(IMPORTER.parse(source))
-    assert _records(events) == [{"time": "2023-11-14T22:13:20Z", "company": "Good", "event": "X"}]
+    events = kit.parse_all(IMPORTER, source)
+    assert kit.records(events) == [
+        {"time": "2023-11-14T22:13:20Z", "company": "Good", "event": "X"}
+    ]
     rejected = [(event.location, event.reason) for event in events if isinstance(event, Rejected)]
     assert rejected == [
         ("off_facebook_activity_v2[0].events[1]", "an event is not an object"),
@@ -146,7 +145,7 @@ def test_2026_list_shape_is_read_by_structure_in_any_language(
 ) -> None:
     source = _source(_listed(*labels), "export/your_activity_off_meta_technologies.json")
     assert IMPORTER.sniff(source)
-    assert _records(list(IMPORTER.parse(source))) == [
+    assert kit.records(kit.parse_all(IMPORTER, source)) == [
         {
             "time": "2024-03-09T16:00:00Z",
             "company": "Boulangerïe Dupont",
@@ -187,9 +186,9 @@ def test_truncated_file_fails_cleanly_with_its_offset() -> None:
     data = json.dumps(
         {"off_facebook_activity_v2": [{"name": "A", "events": [{"type": "X", "timestamp": 5}]}]}
     ).encode()
-    source = Bytes(data[:-9], FB_NAME)
+    source = MemoryFile(data[:-9], FB_NAME)
     assert IMPORTER.sniff(source)
     with pytest.raises(MalformedFile) as caught:
-        list(IMPORTER.parse(source))
+        kit.parse_all(IMPORTER, source)
     assert caught.value.code == "import.malformed"
     assert f"byte {len(data) - 9}" in caught.value.message

@@ -163,3 +163,19 @@ def test_local_time_follows_the_end_of_summer_time() -> None:
     eight = 8 * 60
     assert local_to_utc(date(2026, 10, 24), eight) == datetime(2026, 10, 24, 6, tzinfo=UTC)
     assert local_to_utc(date(2026, 10, 26), eight) == datetime(2026, 10, 26, 7, tzinfo=UTC)
+
+
+def test_french_speakers_are_in_a_village_shop_audience(
+    village: list[tuple[Resident, dict[str, list[Record]]]],
+) -> None:
+    """One local shop per French speaker with Meta data: accents for Meta's mojibake."""
+    for person, records in village:
+        if "ads.custom_audience" not in records:
+            continue
+        shops = {
+            record["advertiser"]
+            for record in records["ads.custom_audience"]
+            if record["advertiser"] in catalog.LOCAL_ADVERTISERS
+        }
+        assert len(shops) == (1 if person.lang == "fr" else 0)
+    assert any(not name.isascii() for name in catalog.LOCAL_ADVERTISERS)

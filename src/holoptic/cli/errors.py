@@ -58,6 +58,66 @@ MESSAGES: Mapping[str, str] = {
         "the database holds member keys but there is no master key at {path}: restore the "
         "key file or set HOLOPTIC_MASTER_KEY"
     ),
+    # who holds a member's data (holoptic reveal, sync, match)
+    "reveal.sync_failed": N_(
+        "cannot load the company directory from {source}: {reason}; the directory loaded "
+        "before (if any) stays in use"
+    ),
+    "reveal.holder_not_found": N_('this member\'s data shows no holder "{slug}"'),
+    "reveal.directory_record_not_found": N_('the company directory has no record "{slug}"'),
+    # GDPR letters and requests (holoptic reveal letter / requests)
+    "reveal.no_contact": N_(
+        'no privacy contact is known for "{holder}": link it to a directory record with '
+        "`holoptic reveal match`"
+    ),
+    "reveal.invalid_letter": N_('cannot write a "{value}" letter: use one of {choices}'),
+    "reveal.no_template": N_(
+        "the company directory has no {type} template in {lang}: load it with "
+        "`holoptic reveal sync`"
+    ),
+    "reveal.template_syntax": N_(
+        "the letter template uses syntax Holoptic does not know: {constructs}"
+    ),
+    "reveal.request_not_found": N_("the member has no request {request_id}"),
+    "reveal.request_not_sent": N_(
+        "request {request_id} was never sent: record it first with `holoptic reveal requests sent`"
+    ),
+    "reveal.invalid_date": N_(
+        "{day} does not fit: a request is sent and answered in the past, and answered after "
+        "it was sent"
+    ),
+    # the usage log (holoptic log ...)
+    "log.key_missing": N_(
+        "no usage log key at {path}: run `holoptic init` or set HOLOPTIC_LOG_KEY"
+    ),
+    "log.use_not_found": N_("no leaf of the usage log is for use {use_id}"),
+    "log.beyond_size": N_("the usage log has only {size} leaves"),
+    "log.malformed_proof": N_(
+        "the proof is malformed: a hash of the wrong length, or too few or too many hashes"
+    ),
+    "log.root_mismatch": N_(
+        "verification failed: the proof does not lead to the signed root, so the log differs "
+        "from what was signed"
+    ),
+    "log.bad_range": N_(
+        "these sizes do not fit together: an index beyond its tree, a proof for another size "
+        "than the checkpoint's, or an older tree larger than the newer one"
+    ),
+    "log.empty_tree": N_(
+        "there is no consistency proof from the empty tree: every tree extends it"
+    ),
+    "log.malformed_checkpoint": N_(
+        "this is not a checkpoint in a signed note (C2SP tlog-checkpoint)"
+    ),
+    "log.bad_signature": N_(
+        "the checkpoint carries no valid signature by this key, or is for another log"
+    ),
+    "log.malformed_key": N_("the key is not an Ed25519 signed-note key (name+hash+key)"),
+    "log.inconsistent_head": N_(
+        "refusing to sign: the stored tree does not extend the checkpoint of {published} "
+        "leaves published before; run `holoptic log audit`"
+    ),
+    "log.corrupted": N_("stored nodes of the usage log are missing: run `holoptic log audit`"),
 }
 
 

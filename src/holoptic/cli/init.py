@@ -68,6 +68,8 @@ def _messages(result: InitResult, current: CliState) -> list[str]:
         messages.append(_("Created the session secret"))
     if result.community_created:
         messages.append(_('Created the community "default"'))
+    if result.log_key_created:
+        messages.append(_("Created the usage log signing key (mode 0600)"))
     messages.append(_("Holoptic is ready in {home}.").format(home=result.home))
     return messages
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from holoptic.cli import communities, data, demo, keys, members
+from holoptic.cli import communities, data, demo, keys, log, members, reveal
 from holoptic.cli.context import CliState
 from holoptic.cli.group import HolopticGroup
 from holoptic.cli.imports import import_command
@@ -48,6 +48,8 @@ app.add_typer(communities.app, name="community")
 app.add_typer(data.app, name="data")
 app.add_typer(keys.app, name="keys")
 app.add_typer(demo.app, name="demo")
+app.add_typer(reveal.app, name="reveal")
+app.add_typer(log.app, name="log")
 app.command("serve")(serve)
 
 

@@ -49,6 +49,10 @@ def _sqlite(url: str, database: str | None, **kwargs: Any) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # A unit of work that will write says so (``holoptic_write``) and takes the write
+        # lock up front: upgrading a read transaction later fails at once, instead of
+        # waiting, when another writer committed in between.
+        write = connection.get_execution_options().get("holoptic_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine

@@ -7,6 +7,7 @@ encrypted blobs; e-mails are found through a keyed blind index.
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -239,4 +240,48 @@ member_documents = Table(
     _ts("created_at"),
     _ts("updated_at"),
     Index(None, "member_id", "kind"),
+)
+
+# --- trace: the usage log, an append-only RFC 9162 Merkle tree (public, not personal) ----
+
+# INTEGER PRIMARY KEY on SQLite is the rowid itself: appends stay one B-tree insert.
+LogIndex = BigInteger().with_variant(Integer(), "sqlite")
+
+log_leaves = Table(
+    "log_leaves",
+    metadata,
+    Column("leaf_index", LogIndex, primary_key=True, autoincrement=False),
+    Column("leaf_hash", LargeBinary(32), nullable=False),
+    Column("leaf_bytes", LargeBinary, nullable=False),  # RFC 8785 canonical JSON
+    Column("use_id", String(64), unique=True),
+    _ts("created_at"),
+)
+
+# The hash of every complete subtree above the leaves, written as appends complete them.
+# node_id = level·2^48 + index: the subtree of 2^level leaves from leaf index·2^level
+# (one integer key, so a proof's nodes come back from one indexed IN (...) query).
+log_nodes = Table(
+    "log_nodes",
+    metadata,
+    Column("node_id", LogIndex, primary_key=True, autoincrement=False),
+    Column("hash", LargeBinary(32), nullable=False),
+)
+
+log_checkpoints = Table(
+    "log_checkpoints",
+    metadata,
+    Column("tree_size", LogIndex, primary_key=True, autoincrement=False),
+    Column("root_hash", LargeBinary(32), nullable=False),
+    Column("note", Text, nullable=False),  # the signed note, as published
+    _ts("created_at"),
+)
+
+# One row (id 1): the size and right border of the tree. Appenders lock it, which is
+# what serialises them: never two leaves at one index, never a fork.
+log_state = Table(
+    "log_state",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("size", BigInteger, nullable=False),
+    Column("peaks", LargeBinary, nullable=False),  # 32 bytes per set bit of size
 )

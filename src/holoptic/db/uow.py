@@ -8,6 +8,8 @@ from sqlalchemy import Connection, Engine
 
 from holoptic.db.repos.documents import SqlDocumentRepository
 from holoptic.db.repos.identity import SqlIdentityRepository
+from holoptic.db.repos.reveal import SqlRevealRepository
+from holoptic.db.repos.trace import SqlTraceRepository
 from holoptic.db.repos.vault import SqlVaultRepository
 
 
@@ -17,17 +19,24 @@ class SqlUnitOfWork:
     vault: SqlVaultRepository
     identity: SqlIdentityRepository
     documents: SqlDocumentRepository
+    reveal: SqlRevealRepository
+    trace: SqlTraceRepository
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, write: bool = False) -> None:
         self._engine = engine
+        self._write = write  # SQLite: BEGIN IMMEDIATE (see db.engine)
         self._connection: Connection | None = None
 
     def __enter__(self) -> SqlUnitOfWork:
         self._connection = self._engine.connect()
+        if self._write:
+            self._connection.execution_options(holoptic_write=True)
         self._connection.begin()
         self.vault = SqlVaultRepository(self._connection)
         self.identity = SqlIdentityRepository(self._connection)
         self.documents = SqlDocumentRepository(self._connection)
+        self.reveal = SqlRevealRepository(self._connection)
+        self.trace = SqlTraceRepository(self._connection)
         return self
 
     def __exit__(

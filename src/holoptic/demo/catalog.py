@@ -183,6 +183,15 @@ ADVERTISERS = _list(
     """
 )
 ENGLISH_ADVERTISERS = ("Tesco", "BBC Studios", "Ryanair", "easyJet", "Wise")
+# Invented shops of the village and its town that advertise to their neighbours on Meta
+# (mostly shoppers who came in: "in store" audiences). Their accents are what Meta's
+# exports garble ("Boulangerie Ã  l'ancienne"), so they show the importers' repair.
+LOCAL_ADVERTISERS = _list(
+    """
+    Boulangerie à l'ancienne, Café de la Place, Épicerie du Moulin, Pâtisserie Chabert,
+    Garage Peyrard & Fils, Fleurs de la Lize, Pharmacie Saint-Éloi
+    """
+)
 
 # Meta's inferred interests, tagged to correlate them with a resident's profile.
 INTERESTS = tuple(
@@ -254,6 +263,35 @@ OFF_PLATFORM = tuple(
         Temu | ACTIVATE_APP PURCHASE
         Le Figaro | PAGE_VIEW
         SNCF Connect | SEARCH PURCHASE
+        """
+    )
+)
+
+# What villagers type into Google (a Takeout's "My Activity" search history), and where
+# an ad they clicked on a results page led.
+SEARCHES = _list(
+    """
+    météo valmont-sur-lize, horaires déchetterie bourg-de-lize, prix électricité 2027,
+    recette soupe de potiron, pharmacie de garde drôme, vélo électrique occasion,
+    résultats rugby fédérale 2, chèque énergie 2026, horaires bus bourg-de-lize,
+    isolation combles prix, programme tv ce soir, covoiturage bourg-de-lize,
+    marché de valmont-sur-lize, heures creuses linky, purger un radiateur
+    """
+)
+ENGLISH_SEARCHES = _list(
+    """
+    weather valmont-sur-lize, french property tax explained, uk pension abroad,
+    english bookshop drome, ryanair lyon stansted, how to purge a radiator
+    """
+)
+AD_LANDINGS = tuple(
+    (advertiser, url)
+    for advertiser, url in _rows(
+        """
+        Leroy Merlin | https://www.leroymerlin.fr/produits/chauffage-plomberie/chauffage-electrique/
+        Cdiscount | https://www.cdiscount.com/electromenager/lave-linge/l-110140101.html
+        Decathlon | https://www.decathlon.fr/browse/c0-tous-les-sports/c1-velo-cyclisme/_/N-1ekz7pj
+        Effy | https://www.effy.fr/isolation/isolation-des-combles
         """
     )
 )

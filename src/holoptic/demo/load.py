@@ -1,21 +1,30 @@
 """Loading the demo village through the ordinary services, once.
 
-Each villager is added with all their data in one transaction, so an interrupted load
-leaves whole villagers, never half of one; a later call finishes the job (villagers
-whose address is already there are skipped). A village that is complete is left alone.
+Each villager is added with the data stored directly for them in one transaction, so an
+interrupted load leaves whole villagers, never half of one; a later call finishes the
+job (villagers whose address is already there are skipped). The first villagers bring
+export files instead (``exports``): those are written to a temporary folder, imported
+through the import service exactly as a member's upload would be (one transaction per
+file), and deleted. An import that was cut short is completed by the next load: files
+already imported are recognised and skipped. A village that is complete is left alone.
 Only the two demo logins get a password: Argon2 is slow on purpose, and the other
 villagers never sign in.
 """
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from holoptic.demo import exports
 from holoptic.demo.generate import records_for, roster
 from holoptic.demo.people import CAMILLE_EMAIL, STEWARD_EMAIL, Resident
-from holoptic.vault.model import Community, Role
+from holoptic.errors import HolopticError
+from holoptic.importers.model import ImportReport
+from holoptic.vault.model import BatchStatus, Community, Record, Role
 
 if TYPE_CHECKING:
     from holoptic.bootstrap import Services
@@ -23,6 +32,13 @@ if TYPE_CHECKING:
 SLUG = "valmont"
 NAME = "Valmont-sur-Lize"
 PASSWORD = "valmont-demo"  # noqa: S105 (the published demo password)
+
+
+class DemoImportFailed(HolopticError):
+    """A demo export did not import: the demo's files and the importers disagree (a bug)."""
+
+    code = "demo.import_failed"
+    status = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +58,7 @@ class DemoSummary:
     logins: tuple[DemoLogin, ...]
 
 
+RecordsByKind = dict[str, list[Record]]
 LOGINS = (
     DemoLogin(CAMILLE_EMAIL, PASSWORD, Role.MEMBER.value),
     DemoLogin(STEWARD_EMAIL, PASSWORD, Role.STEWARD.value),
@@ -58,16 +75,23 @@ def load_demo(
     """Create the village of ``members`` villagers, or report the one already there."""
     people = roster(seed, members)
     community = _community(services)
-    if community is not None and _count_members(services, community) >= len(people):
+    if (
+        community is not None
+        and _count_members(services, community) >= len(people)
+        and _imports_complete(services, people)
+    ):
         return _summary(services, community, created=False)
     if community is None:
         community = services.vault.create_community(SLUG, NAME)
-        present: set[str | None] = set()
+        present: dict[str | None, str] = {}
     else:
-        present = {member.email for member in services.vault.members(SLUG)}
+        present = {member.email: member.id for member in services.vault.members(SLUG)}
     for done, person in enumerate(people, start=1):
-        if person.email not in present:
+        member_id = present.get(person.email)
+        if member_id is None:
             _add_resident(services, seed, person)
+        elif not _imported(services, member_id, person):
+            _import_exports(services, seed, person, member_id, records_for(seed, person))
         if progress is not None:
             progress(done, len(people))
     for login in LOGINS:
@@ -87,12 +111,54 @@ def _count_members(services: Services, community: Community) -> int:
 
 def _add_resident(services: Services, seed: int, person: Resident) -> None:
     records = records_for(seed, person)  # generated before the transaction opens
+    imported = exports.imported_kinds(person)
     with services.uow() as uow:
         member = services.vault.add_member_in(
             uow.vault, person.name, person.email, SLUG, Role(person.role), person.lang
         )
         for kind, rows in records.items():
-            services.items.store_in(uow.vault, member.id, kind, rows)
+            if kind not in imported:
+                services.items.store_in(uow.vault, member.id, kind, rows)
+    if imported:
+        _import_exports(services, seed, person, member.id, records)
+
+
+def _imported(services: Services, member_id: str, person: Resident) -> bool:
+    """Whether every export file of this villager has been imported (trivially, when none)."""
+    wanted = exports.planned(person)
+    if not wanted:
+        return True
+    done = {b.file_name for b in services.items.batches(member_id) if b.status is BatchStatus.DONE}
+    return done.issuperset(wanted)
+
+
+def _imports_complete(services: Services, people: list[Resident]) -> bool:
+    for person in people:
+        if exports.takes_part(person):
+            member = services.vault.find_by_email(person.email)
+            if member is None or not _imported(services, member.id, person):
+                return False
+    return True
+
+
+def _import_exports(
+    services: Services, seed: int, person: Resident, member_id: str, records: RecordsByKind
+) -> None:
+    """Write the villager's export files, import them as an upload would, delete them."""
+    with tempfile.TemporaryDirectory(prefix="holoptic-demo-") as folder:
+        paths = exports.write(Path(folder), seed, person, records)
+        report = services.imports.run(member_id, paths)
+    _check(report, person)
+
+
+def _check(report: ImportReport, person: Resident) -> None:
+    """Every file imported, and each one the loader meant: anything else is a bug to see."""
+    failed = [f"{f.path}: {f.error.code}" for f in report.files if f.error is not None]
+    imported = {f.path for f in report.files if f.format is not None}
+    missing = sorted(set(exports.planned(person)) - imported)
+    if failed or missing:
+        problems = "; ".join(failed + [f"{path}: not recognised" for path in missing])
+        raise DemoImportFailed(f"the demo exports of {person.email} did not import: {problems}")
 
 
 def _ensure_account(services: Services, login: DemoLogin) -> None:

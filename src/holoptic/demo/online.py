@@ -95,6 +95,9 @@ def audience_records(rng: Random, resident: Resident, days: list[date], seed: in
                     "source": _platform(rng, resident),
                 }
             )
+    if resident.lang == "fr":  # a shop of the village that saw them come in
+        shop = rng.choice(catalog.LOCAL_ADVERTISERS)
+        records.append({"advertiser": shop, "audience_type": "in_store", "source": "facebook"})
     return records
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -125,12 +125,15 @@ class ItemStore:
             return uow.vault.list_batches(member_id)
 
     def each_record_set(
-        self, member_id: str
+        self, member_id: str, kinds: Collection[str] | None = None
     ) -> Iterable[tuple[DataItem, list[Record] | ItemUnreadable]]:
-        """Every item with its records, or the error that makes it unreadable."""
+        """Every item (of ``kinds``, when given) with its records, or the error that makes
+        it unreadable. Items of other kinds are not decrypted."""
         with self._uow() as uow:
             cipher = self._vault.cipher(uow.vault, member_id)
             for item in uow.vault.list_items(member_id):
+                if kinds is not None and item.kind not in kinds:
+                    continue
                 try:
                     yield item, decode_lines(cipher.open(item.id, _blob(uow.vault, item)))
                 except ItemUnreadable as error:

@@ -7,8 +7,10 @@ newer one yields the same record, and re-importing both adds it once.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
+
+from holoptic.importers.formats._times import utc_text
 
 _EPOCH = datetime(1970, 1, 1)
 
@@ -34,18 +36,6 @@ def reason(exc: Exception) -> str:
     if isinstance(exc, BadItem):
         return str(exc)
     return f"unexpected value ({type(exc).__name__}: {brief(str(exc))})"
-
-
-def utc_text(moment: datetime) -> str:
-    """Canonical UTC text: ``…:SSZ``, ``…:SS.mmmZ`` or ``…:SS.ffffffZ``, the shortest exact."""
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
-    micro = moment.microsecond
-    if micro == 0:
-        return moment.isoformat(timespec="seconds") + "Z"
-    if micro % 1000 == 0:
-        return moment.isoformat(timespec="milliseconds") + "Z"
-    return moment.isoformat(timespec="microseconds") + "Z"
 
 
 def _integer(value: object, what: str) -> int:

@@ -9,10 +9,9 @@ bytes so errors can name where the file broke, and refuses a single record that 
 from __future__ import annotations
 
 import codecs
-import io
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO, Any
@@ -20,7 +19,9 @@ from typing import IO, Any
 import ijson
 
 from holoptic.importers.errors import MalformedFile, RecordTooLarge, UnreadableInput
-from holoptic.importers.model import SourceFile
+from holoptic.importers.formats._google_common import ITEM_ERRORS, reason
+from holoptic.importers.formats._json import first_line, head_events, without_bom
+from holoptic.importers.model import ParseEvent, Rejected, SourceFile
 
 MAX_ITEM_BYTES = 32 * 1024 * 1024
 SNIFF_BYTES = 65536
@@ -63,21 +64,17 @@ class GuardedReader:
         return data
 
     def _first(self, data: bytes) -> bytes:
-        if data.startswith(codecs.BOM_UTF8):
-            return data[len(codecs.BOM_UTF8) :]
         if data[:2] in _UTF16:
             self._decoder = codecs.getincrementaldecoder("utf-16")(errors="strict")
             return self._decoder.decode(data, final=not data).encode()
-        return data
+        return without_bom(data)
 
 
 def as_utf8(head: bytes) -> bytes:
     """The head of a file as UTF-8 (BOM removed, UTF-16 transcoded, a cut character dropped)."""
-    if head.startswith(codecs.BOM_UTF8):
-        return head[len(codecs.BOM_UTF8) :]
     if head[:2] in _UTF16:
         return head.decode("utf-16", errors="ignore").encode()
-    return head
+    return without_bom(head)
 
 
 @contextmanager
@@ -106,13 +103,35 @@ def json_events(source: SourceFile) -> Iterator[tuple[GuardedReader, Iterator[An
             raise UnreadableInput(f"{source.name}: could not be read ({exc})") from None
 
 
+def each_entry(
+    source: SourceFile, array: str, convert: Callable[[Any, str], Iterable[ParseEvent]]
+) -> Iterator[ParseEvent]:
+    """The events of every entry of the top-level ``array`` (``""``: the root list).
+
+    Each entry gets its own byte budget, and one that cannot be read is rejected alone.
+    """
+    with json_items(source, f"{array}.item" if array else "item") as (reader, entries):
+        for index, entry in enumerate(entries):
+            reader.mark()
+            yield from guarded(convert, entry, f"{array}[{index}]")
+
+
+def guarded(
+    convert: Callable[[Any, str], Iterable[ParseEvent]], entry: object, where: str
+) -> list[ParseEvent]:
+    """``convert(entry, where)``, or a ``Rejected`` when the entry holds unexpected values."""
+    try:
+        return list(convert(entry, where))
+    except ITEM_ERRORS as exc:
+        return [Rejected(where, reason(exc))]
+
+
 def malformed(reader: GuardedReader, exc: Exception) -> MalformedFile:
     """A message naming the file, the place and the parser's reason (first line only)."""
-    raw = exc.args[0] if exc.args else exc
-    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
-    reason = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
     if isinstance(exc, UnicodeError):
         reason = "the text is not valid UTF-16"
+    else:
+        reason = first_line(exc, blank=type(exc).__name__)
     if "premature EOF" in reason:
         return MalformedFile(
             f"{reader.name}: the JSON stops abruptly at byte {reader.consumed} "
@@ -160,18 +179,14 @@ def _shape(head: bytes) -> Shape:
     top: list[str] = []
     empty: set[str] = set()
     previous = ""
-    try:
-        for count, (prefix, event, value) in enumerate(ijson.parse(io.BytesIO(head))):
-            if event == "map_key":
-                keys.add((prefix, value))
-                if prefix == "":
-                    top.append(value)
-            elif event == "end_array" and previous == "start_array":
-                empty.add(prefix)
-            previous = event
-            if count >= _SNIFF_EVENTS:
-                break
-    except (ijson.JSONError, UnicodeError):
-        pass  # the head usually ends mid-file; a broken start simply shows fewer keys
+    # The event that reaches the cap is read too; Decimal numbers cannot overflow.
+    for prefix, event, value in head_events(head, _SNIFF_EVENTS + 1, use_float=False):
+        if event == "map_key":
+            keys.add((prefix, value))
+            if prefix == "":
+                top.append(value)
+        elif event == "end_array" and previous == "start_array":
+            empty.add(prefix)
+        previous = event
     root = "map" if start == b"{" else "array"
     return Shape(root, frozenset(keys), tuple(top), frozenset(empty))

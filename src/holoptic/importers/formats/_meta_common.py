@@ -15,18 +15,19 @@ from __future__ import annotations
 
 import re
 import weakref
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import PurePosixPath
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 import ijson
 
 from holoptic.importers.errors import MalformedFile
+from holoptic.importers.formats._json import BOM, first_line, head_events, without_bom
 from holoptic.importers.model import SourceFile
 
-BOM = b"\xef\xbb\xbf"
+T = TypeVar("T")
 CHUNK = 1 << 16
 PEEK_BYTES = 1 << 16
 PEEK_EVENTS = 4000
@@ -87,10 +88,7 @@ def stream_events(source: SourceFile) -> Generator[tuple[str, str, Any], None, N
 def malformed(source: SourceFile, exc: Exception, consumed: int) -> MalformedFile:
     """A ``MalformedFile`` naming the file, the byte and the parser's one-line reason."""
     offset = _locate(source, consumed)
-    raw_reason = exc.args[0] if exc.args else type(exc).__name__
-    if isinstance(raw_reason, bytes):
-        raw_reason = raw_reason.decode("utf-8", "replace")
-    reason = str(raw_reason).strip().splitlines()[0] if str(raw_reason).strip() else "bad JSON"
+    reason = first_line(exc, blank="bad JSON")
     return MalformedFile(
         f"{source.name}: not valid JSON at byte {offset} ({reason})", offset=offset
     )
@@ -147,16 +145,14 @@ def peek(source: SourceFile) -> Peek | None:
 
 
 def _peek(source: SourceFile) -> Peek | None:
-    head = source.head(PEEK_BYTES)
-    head = head[len(BOM) :] if head.startswith(BOM) else head
-    stripped = head.lstrip()
+    stripped = without_bom(source.head(PEEK_BYTES)).lstrip()
     if stripped[:1] not in (b"{", b"["):
         return None
     array = stripped[:1] == b"["
     keys: set[str] = set()
     labels: list[str] = []
     paths: set[str] = set()
-    for prefix, event, value in head_events(stripped):
+    for prefix, event, value in head_events(stripped, PEEK_EVENTS):
         if array:
             if prefix in ("", "item") and event in ("end_array", "end_map"):
                 break  # the first item is enough to know the shape
@@ -177,15 +173,18 @@ def _within_item(prefix: str) -> str:
     return prefix[5:] if prefix.startswith("item.") else prefix
 
 
-def head_events(head: bytes) -> Iterator[tuple[str, str, Any]]:
-    """Parse events of a truncated document, stopping quietly where it breaks off."""
-    try:
-        for count, event in enumerate(ijson.parse(head, use_float=True)):
-            if count >= PEEK_EVENTS:
-                return
-            yield event
-    except (ijson.JSONError, UnicodeDecodeError):
-        return
+def variant_of(source: SourceFile, pick: Callable[[Peek], T | None]) -> T | None:
+    """The shape ``pick`` recognises in ``source``, or ``None`` (not that importer's file)."""
+    peeked = peek(source)
+    return pick(peeked) if peeked is not None else None
+
+
+def required_variant(source: SourceFile, pick: Callable[[Peek], T | None], what: str) -> T:
+    """Like ``variant_of``, for ``parse``: a file of another shape is ``MalformedFile``."""
+    variant = variant_of(source, pick)
+    if variant is None:
+        raise MalformedFile(f"{source.name}: not a Meta {what} file")
+    return variant
 
 
 def basename(source: SourceFile) -> str:
@@ -242,6 +241,13 @@ def label_entries(item: object) -> list[dict[str, Any]]:
     return (
         [entry for entry in entries if isinstance(entry, dict)] if isinstance(entries, list) else []
     )
+
+
+def label_names(source: SourceFile) -> Iterator[str]:
+    """The ``vec`` names of every ``label_values`` entry: Meta's 2024+ names-only lists."""
+    for entry in stream_items(source, "label_values.item"):
+        if isinstance(entry, dict):
+            yield from vec_texts(entry)
 
 
 def vec_texts(entry: dict[str, Any]) -> list[str]:

@@ -17,7 +17,6 @@ import math
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import IO
 
 from lxml import etree
@@ -218,14 +217,6 @@ def release(element: etree._Element) -> None:
     if parent is not None:
         while element.getprevious() is not None:
             del parent[0]
-
-
-def utc_text(moment: datetime) -> str:
-    """An aware datetime as compact UTC ISO 8601 (``...Z``); shared with ``fit.py``."""
-    moment = moment.astimezone(UTC).replace(tzinfo=None)
-    micro = moment.microsecond
-    spec = "seconds" if not micro else "milliseconds" if micro % 1000 == 0 else "microseconds"
-    return moment.isoformat(timespec=spec) + "Z"
 
 
 def number(text: str | None) -> int | float | None:

@@ -29,8 +29,8 @@ from datetime import date, datetime
 
 from lxml import etree
 
+from holoptic.importers.formats._times import utc_text as _utc
 from holoptic.importers.formats._xml import iterparse, number, open_safe, release, root_name
-from holoptic.importers.formats._xml import utc_text as _utc
 from holoptic.importers.model import Emit, ParseEvent, Record, Rejected, SourceFile
 
 PRIORITY = 50

@@ -29,7 +29,7 @@ import fitdecode
 from fitdecode.types import DevField
 
 from holoptic.importers.errors import MalformedFile
-from holoptic.importers.formats._xml import utc_text
+from holoptic.importers.formats._times import utc_text
 from holoptic.importers.model import Emit, ParseEvent, Record, Rejected, SourceFile
 
 PRIORITY = 50

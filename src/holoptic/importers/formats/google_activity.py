@@ -16,15 +16,13 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from holoptic.importers.formats._google_common import (
-    ITEM_ERRORS,
     BadItem,
     from_iso,
     put,
-    reason,
     text,
 )
-from holoptic.importers.formats._google_json import json_items, shape_of
-from holoptic.importers.model import Emit, ParseEvent, Record, Rejected, SourceFile
+from holoptic.importers.formats._google_json import each_entry, shape_of
+from holoptic.importers.model import Emit, ParseEvent, Record, SourceFile
 
 # "From Google Ads", localised: most languages keep the brand, a few translate it.
 _ADS_WORDS = (
@@ -213,14 +211,7 @@ class MyActivity:
         )
 
     def parse(self, source: SourceFile) -> Iterator[ParseEvent]:
-        with json_items(source, "item") as (reader, entries):
-            for index, entry in enumerate(entries):
-                reader.mark()
-                try:
-                    event: ParseEvent = activity_entry(entry)
-                except ITEM_ERRORS as exc:
-                    event = Rejected(f"[{index}]", reason(exc))
-                yield event
+        yield from each_entry(source, "", lambda entry, _where: [activity_entry(entry)])
 
 
 IMPORTERS = (MyActivity(),)

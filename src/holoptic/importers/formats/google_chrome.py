@@ -15,14 +15,12 @@ from typing import Any
 
 from holoptic.importers.formats._browser_common import visit_event
 from holoptic.importers.formats._google_common import (
-    ITEM_ERRORS,
     BadItem,
     brief,
-    reason,
 )
-from holoptic.importers.formats._google_json import json_items, shape_of
+from holoptic.importers.formats._google_json import each_entry, shape_of
 from holoptic.importers.formats.browser_chrome import BROWSER, CORE_TRANSITIONS
-from holoptic.importers.model import ParseEvent, Rejected, SourceFile
+from holoptic.importers.model import ParseEvent, SourceFile
 
 SECTION = "Browser History"
 _CORE = frozenset(CORE_TRANSITIONS.values())
@@ -82,15 +80,7 @@ class ChromeHistory:
         return SECTION in shape.top or set(shape.top) <= _SIBLINGS
 
     def parse(self, source: SourceFile) -> Iterator[ParseEvent]:
-        with json_items(source, f"{SECTION}.item") as (reader, entries):
-            for index, entry in enumerate(entries):
-                reader.mark()
-                location = f"{SECTION}[{index}]"
-                try:
-                    event = visit(entry, location)
-                except ITEM_ERRORS as exc:
-                    event = Rejected(location, reason(exc))
-                yield event
+        yield from each_entry(source, SECTION, lambda entry, where: [visit(entry, where)])
 
 
 IMPORTERS = (ChromeHistory(),)

@@ -13,15 +13,13 @@ from datetime import datetime
 from typing import Any
 
 from holoptic.importers.formats._google_common import (
-    ITEM_ERRORS,
     BadItem,
     e7,
     from_iso,
     from_millis,
-    reason,
 )
-from holoptic.importers.formats._google_json import json_items, shape_of
-from holoptic.importers.model import Emit, ParseEvent, Record, Rejected, SourceFile
+from holoptic.importers.formats._google_json import each_entry, shape_of
+from holoptic.importers.model import Emit, ParseEvent, Record, SourceFile
 
 KIND = "location.point"
 _LAT_LIMIT, _LON_LIMIT = 900_000_000, 1_800_000_000
@@ -151,15 +149,7 @@ class LocationRecords:
         return shape.has("locations.item", *_ENTRY_KEYS) or "locations" in shape.empty
 
     def parse(self, source: SourceFile) -> Iterator[ParseEvent]:
-        with json_items(source, "locations.item") as (reader, entries):
-            for index, entry in enumerate(entries):
-                reader.mark()
-                try:
-                    record = point(entry)
-                except ITEM_ERRORS as exc:
-                    yield Rejected(f"locations[{index}]", reason(exc))
-                    continue
-                yield Emit(KIND, record)
+        yield from each_entry(source, "locations", lambda entry, _where: [Emit(KIND, point(entry))])
 
 
 IMPORTERS = (LocationRecords(),)

@@ -14,18 +14,16 @@ from collections.abc import Iterator
 from typing import Any
 
 from holoptic.importers.formats._google_common import (
-    ITEM_ERRORS,
     BadItem,
     e7_pair,
     from_iso,
     from_millis,
     number,
     put,
-    reason,
     text,
 )
-from holoptic.importers.formats._google_json import json_items, shape_of
-from holoptic.importers.model import Emit, ParseEvent, Record, Rejected, SourceFile
+from holoptic.importers.formats._google_json import each_entry, shape_of
+from holoptic.importers.model import Emit, ParseEvent, Record, SourceFile
 
 _OBJECT_KEYS = ("placeVisit", "activitySegment")
 
@@ -193,15 +191,7 @@ class SemanticLocationHistory:
         )
 
     def parse(self, source: SourceFile) -> Iterator[ParseEvent]:
-        with json_items(source, "timelineObjects.item") as (reader, items):
-            for index, item in enumerate(items):
-                reader.mark()
-                try:
-                    emits = timeline_object(item)
-                except ITEM_ERRORS as exc:
-                    yield Rejected(f"timelineObjects[{index}]", reason(exc))
-                    continue
-                yield from emits
+        yield from each_entry(source, "timelineObjects", lambda item, _where: timeline_object(item))
 
 
 IMPORTERS = (SemanticLocationHistory(),)

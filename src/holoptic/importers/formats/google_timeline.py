@@ -11,7 +11,7 @@ Coordinates come as ``"48.85°, 2.35°"``, ``"geo:48.85,2.35"`` or E7 keys, unde
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -28,9 +28,15 @@ from holoptic.importers.formats._google_common import (
     put,
     reason,
     text,
-    utc_text,
 )
-from holoptic.importers.formats._google_json import GuardedReader, json_events, json_items, shape_of
+from holoptic.importers.formats._google_json import (
+    GuardedReader,
+    each_entry,
+    guarded,
+    json_events,
+    shape_of,
+)
+from holoptic.importers.formats._times import utc_text
 from holoptic.importers.model import Emit, ParseEvent, Record, Rejected, SourceFile
 
 _SEGMENT_KEYS = ("visit", "activity", "timelinePath", "timelineMemory")
@@ -150,15 +156,6 @@ def raw_signal(item: object, where: str) -> list[ParseEvent]:
     return [Emit("location.point", record)]
 
 
-def _guarded(
-    parse: Callable[[object, str], list[ParseEvent]], item: object, where: str
-) -> list[ParseEvent]:
-    try:
-        return parse(item, where)
-    except ITEM_ERRORS as exc:
-        return [Rejected(where, reason(exc))]
-
-
 def array_items(
     reader: GuardedReader, events: Iterator[Any], arrays: tuple[str, ...]
 ) -> Iterator[tuple[str, int, object]]:
@@ -206,7 +203,7 @@ class AndroidTimeline:
         with json_events(source) as (reader, events):
             for name, index, item in array_items(reader, events, _ANDROID_ARRAYS):
                 parse = segment_events if name == "semanticSegments" else raw_signal
-                yield from _guarded(parse, item, f"{name}[{index}]")
+                yield from guarded(parse, item, f"{name}[{index}]")
 
 
 class IosTimeline:
@@ -224,10 +221,7 @@ class IosTimeline:
         )
 
     def parse(self, source: SourceFile) -> Iterator[ParseEvent]:
-        with json_items(source, "item") as (reader, items):
-            for index, item in enumerate(items):
-                reader.mark()
-                yield from _guarded(segment_events, item, f"[{index}]")
+        yield from each_entry(source, "", segment_events)
 
 
 IMPORTERS = (AndroidTimeline(), IosTimeline())

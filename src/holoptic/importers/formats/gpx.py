@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 
 from lxml import etree
 
+from holoptic.importers.formats._times import utc_text
 from holoptic.importers.formats._xml import (
     iterparse,
     local_name,
@@ -30,7 +31,6 @@ from holoptic.importers.formats._xml import (
     open_safe,
     release,
     root_name,
-    utc_text,
 )
 from holoptic.importers.model import Emit, ParseEvent, Record, Rejected, SourceFile
 
@@ -138,34 +138,32 @@ class _Reader:
         return self.track_name
 
     def _track_point(self, element: etree._Element) -> ParseEvent:
-        where = f"line {element.sourceline}"
-        position = _position(element)
-        if position is None:
-            return Rejected(where, "track point without a valid lat/lon")
-        moment, fields = _details(element)
-        time, problem = _when(moment)
-        if time is None:
-            return Rejected(where, f"track point {problem}")
-        fields.pop("name", None)
+        record = _fix(element, "track point")
+        if isinstance(record, Rejected):
+            return record
+        record.pop("name", None)
         segment = element.getparent()
         track = self._name_of(segment.getparent() if segment is not None else None)
-        record: Record = {"time": time, "lat": position[0], "lon": position[1], **fields}
         if track:
             record["track"] = track
         return Emit("location.track", record)
 
     def _waypoint(self, element: etree._Element) -> ParseEvent:
-        where = f"line {element.sourceline}"
-        position = _position(element)
-        if position is None:
-            return Rejected(where, "waypoint without a valid lat/lon")
-        moment, fields = _details(element)
-        time, problem = _when(moment)
-        if time is None:
-            return Rejected(where, f"waypoint {problem}")
-        return Emit(
-            "location.point", {"time": time, "lat": position[0], "lon": position[1]} | fields
-        )
+        record = _fix(element, "waypoint")
+        return record if isinstance(record, Rejected) else Emit("location.point", record)
+
+
+def _fix(element: etree._Element, what: str) -> Record | Rejected:
+    """A point's ``{time, lat, lon, …measurements}``, or why it cannot be placed."""
+    where = f"line {element.sourceline}"
+    position = _position(element)
+    if position is None:
+        return Rejected(where, f"{what} without a valid lat/lon")
+    moment, fields = _details(element)
+    time, problem = _when(moment)
+    if time is None:
+        return Rejected(where, f"{what} {problem}")
+    return {"time": time, "lat": position[0], "lon": position[1], **fields}
 
 
 class GpxImporter:

@@ -26,8 +26,8 @@ from decimal import Decimal, InvalidOperation
 from lxml import etree
 
 from holoptic.importers.formats import _espi
+from holoptic.importers.formats._times import utc_text as _utc
 from holoptic.importers.formats._xml import iterparse, local_name, open_safe, release, root_name
-from holoptic.importers.formats._xml import utc_text as _utc
 from holoptic.importers.model import Emit, ParseEvent, Record, Rejected, SourceFile
 
 PRIORITY = 50

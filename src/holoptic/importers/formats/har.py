@@ -28,7 +28,8 @@ from urllib.parse import urlsplit
 
 import ijson
 
-from holoptic.importers.formats._meta_common import head_events, stream_events, stream_items
+from holoptic.importers.formats._json import head_events
+from holoptic.importers.formats._meta_common import PEEK_EVENTS, stream_events, stream_items
 from holoptic.importers.model import Emit, ParseEvent, Rejected, SourceFile
 
 PRIORITY = 50
@@ -69,7 +70,7 @@ class HarImporter:
         head = source.head(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
         if not head.startswith(b"{"):
             return False
-        for prefix, event, value in head_events(head):
+        for prefix, event, value in head_events(head, PEEK_EVENTS):
             if prefix == "" and event == "map_key" and value != "log":
                 return False
             if prefix == "log" and event == "map_key":

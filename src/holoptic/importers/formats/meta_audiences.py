@@ -18,14 +18,14 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from holoptic.importers.errors import MalformedFile
 from holoptic.importers.formats._meta_common import (
     Peek,
+    label_names,
     name_matches,
-    peek,
+    required_variant,
     stream_items,
     text,
-    vec_texts,
+    variant_of,
 )
 from holoptic.importers.model import Emit, ParseEvent, Rejected, SourceFile
 
@@ -47,14 +47,10 @@ class CustomAudienceImporter:
     version = "1"
 
     def sniff(self, source: SourceFile) -> bool:
-        peeked = peek(source)
-        return peeked is not None and _variant(peeked) is not None
+        return variant_of(source, _variant) is not None
 
     def parse(self, source: SourceFile) -> Iterator[ParseEvent]:
-        peeked = peek(source)
-        variant = _variant(peeked) if peeked is not None else None
-        if peeked is None or variant is None:
-            raise MalformedFile(f"{source.name}: not a Meta advertisers file")
+        variant = required_variant(source, _variant, "advertisers")
         if variant in ALL_TYPES:
             for number, item in enumerate(stream_items(source, f"{variant}.item")):
                 yield _all_types(item, f"{variant}[{number}]")
@@ -96,14 +92,11 @@ def _contact(item: Any, where: str) -> ParseEvent:
 
 
 def _labelled(source: SourceFile, contact: bool) -> Iterator[ParseEvent]:
-    for entry in stream_items(source, "label_values.item"):
-        if not isinstance(entry, dict):
-            continue
-        for name in vec_texts(entry):
-            record: dict[str, Any] = {"advertiser": name}
-            if contact:
-                record["types"] = ["contact_list"]
-            yield Emit(KIND, record)
+    for name in label_names(source):
+        record: dict[str, Any] = {"advertiser": name}
+        if contact:
+            record["types"] = ["contact_list"]
+        yield Emit(KIND, record)
 
 
 IMPORTERS = (CustomAudienceImporter(),)

@@ -16,15 +16,15 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from holoptic.importers.errors import MalformedFile
 from holoptic.importers.formats._meta_common import (
     Peek,
     epoch_time,
     label_entries,
     name_matches,
-    peek,
+    required_variant,
     stream_items,
     text,
+    variant_of,
 )
 from holoptic.importers.model import Emit, ParseEvent, Rejected, SourceFile
 
@@ -39,14 +39,10 @@ class AdInteractionImporter:
     version = "1"
 
     def sniff(self, source: SourceFile) -> bool:
-        peeked = peek(source)
-        return peeked is not None and _variant(peeked) is not None
+        return variant_of(source, _variant) is not None
 
     def parse(self, source: SourceFile) -> Iterator[ParseEvent]:
-        peeked = peek(source)
-        variant = _variant(peeked) if peeked is not None else None
-        if variant is None:
-            raise MalformedFile(f"{source.name}: not a Meta ad interactions file")
+        variant = required_variant(source, _variant, "ad interactions")
         prefix = "item" if variant == "list" else f"{variant}.item"
         for number, item in enumerate(stream_items(source, prefix)):
             where = f"item {number}" if variant == "list" else f"{variant}[{number}]"

@@ -18,14 +18,14 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from holoptic.importers.errors import MalformedFile
 from holoptic.importers.formats._meta_common import (
     Peek,
+    label_names,
     name_matches,
-    peek,
+    required_variant,
     stream_items,
     text,
-    vec_texts,
+    variant_of,
 )
 from holoptic.importers.model import Emit, ParseEvent, Rejected, SourceFile
 
@@ -50,20 +50,13 @@ class InterestImporter:
     version = "1"
 
     def sniff(self, source: SourceFile) -> bool:
-        peeked = peek(source)
-        return peeked is not None and _variant(peeked) is not None
+        return variant_of(source, _variant) is not None
 
     def parse(self, source: SourceFile) -> Iterator[ParseEvent]:
-        peeked = peek(source)
-        variant = _variant(peeked) if peeked is not None else None
-        if variant is None:
-            raise MalformedFile(f"{source.name}: not a Meta interests file")
-        key, kept_in = variant
+        key, kept_in = required_variant(source, _variant, "interests")
         if key == "label_values":
-            for entry in stream_items(source, "label_values.item"):
-                if isinstance(entry, dict):
-                    for category in vec_texts(entry):
-                        yield Emit(KIND, {"name": category, "list": kept_in})
+            for category in label_names(source):
+                yield Emit(KIND, {"name": category, "list": kept_in})
             return
         for number, item in enumerate(stream_items(source, f"{key}.item")):
             name = text(_topic(item))
