@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from holoptic import __version__
 from holoptic.bootstrap import Services
 from holoptic.web.handlers import install_api_handlers
-from holoptic.web.routes import api
+from holoptic.web.routes import api, log_api
 
 
 def create_api(services: Services) -> FastAPI:
@@ -32,4 +32,5 @@ def create_api(services: Services) -> FastAPI:
     app.state.services = services
     install_api_handlers(app)
     app.include_router(api.router)
+    app.include_router(log_api.router)
     return app

@@ -150,6 +150,14 @@ ERRORS: dict[str, tuple[str, str]] = {
         N_("Too many attempts"),
         N_("Too many failed logins. Wait a few minutes, then try again."),
     ),
+    "reveal.holder_not_found": (
+        N_("Organisation not found"),
+        N_("Your data shows no such organisation. Go back to “Who holds my data?”."),
+    ),
+    "reveal.request_not_found": (
+        N_("Request not found"),
+        N_("There is no such request among yours."),
+    ),
     "vault.item_not_found": (
         N_("Item not found"),
         N_("There is no such item among your data."),

@@ -1,4 +1,4 @@
-"""API v1 routes: health, profile, items and summary, each behind a token scope."""
+"""API v1 routes: health, profile, items, summary and reveal, each behind a token scope."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from holoptic import __version__
 from holoptic.identity.model import ApiToken, Scope
+from holoptic.reveal.report import report_document
 from holoptic.vault.kinds import KINDS, kind_spec
 from holoptic.vault.model import DataItem
 from holoptic.web.deps import ServicesDep
@@ -199,6 +200,14 @@ def summary(
         for s in services.items.summary(_member_id(token))
     ]
     return SummaryOut(kinds=kinds)
+
+
+@router.get("/reveal", response_model=dict[str, Any])
+def reveal(
+    services: ServicesDep, token: Annotated[ApiToken, Depends(token_with(Scope.DATA_READ))]
+) -> dict[str, Any]:
+    """Who holds the owner's data: the same document as ``holoptic reveal --json``."""
+    return report_document(services.reveal.report(_member_id(token)))
 
 
 @router.get("/problems/{code}", responses={})
