@@ -17,6 +17,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -91,10 +92,9 @@ def wait_until_up(base: str, server: subprocess.Popen[bytes]) -> None:
     pytest.fail("the server did not answer within 60 seconds", pytrace=False)
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[str]:
-    require_chromium()
-    env = prepare_home(tmp_path / "home")
+@contextmanager
+def running_server(env: dict[str, str]) -> Iterator[str]:
+    """uvicorn serving the app on a free port of 127.0.0.1, stopped on exit."""
     port = free_port()
     command = [sys.executable, "-m", "uvicorn", "--factory", "holoptic.web.app:from_env"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
@@ -106,6 +106,13 @@ def server(tmp_path: Path) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    require_chromium()
+    with running_server(prepare_home(tmp_path / "home")) as base:
+        yield base
 
 
 def test_sign_up_log_in_and_switch_language(server: str) -> None:

@@ -10,8 +10,6 @@ run without eval) fails it. Screenshot: /tmp/holoptic-reveal.png.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,10 +20,9 @@ from holoptic.settings import Settings
 from tests.browser.test_browser_flow import (
     CHROMIUM,
     CHROMIUM_ARGS,
-    free_port,
     prepare_home,
     require_chromium,
-    wait_until_up,
+    running_server,
 )
 from tests.conftest import shared_path
 
@@ -71,17 +68,8 @@ def server(tmp_path: Path) -> Iterator[str]:
     home = tmp_path / "home"
     env = prepare_home(home)
     seed(home)
-    port = free_port()
-    command = [sys.executable, "-m", "uvicorn", "--factory", "holoptic.web.app:from_env"]
-    command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
-    process = subprocess.Popen(command, env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(base, process)
+    with running_server(env) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def test_reveal_page_draws_its_charts_without_csp_errors(server: str) -> None:
