@@ -41,6 +41,16 @@ def _ts(name: str, nullable: bool = False) -> Column[object]:
     return Column(name, DateTime(timezone=True), nullable=nullable)
 
 
+def _reference_version() -> Column[str]:
+    """Reference rows belong to one loaded version and go with it."""
+    return Column(
+        "version_id",
+        String(ID),
+        ForeignKey("reference_versions.id", ondelete="CASCADE"),
+        primary_key=True,
+    )
+
+
 communities = Table(
     "communities",
     metadata,
@@ -182,12 +192,7 @@ reference_versions = Table(
 tracker_domains = Table(
     "tracker_domains",
     metadata,
-    Column(
-        "version_id",
-        String(ID),
-        ForeignKey("reference_versions.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
+    _reference_version(),
     Column("domain", String(255), primary_key=True),
     Column("tracker_id", String(120), nullable=False),
     Column("tracker_name", String(300), nullable=False),
@@ -201,12 +206,7 @@ tracker_domains = Table(
 directory_companies = Table(
     "directory_companies",
     metadata,
-    Column(
-        "version_id",
-        String(ID),
-        ForeignKey("reference_versions.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
+    _reference_version(),
     Column("slug", String(200), primary_key=True),
     Column("name", String(500), nullable=False),
     Column("web", String(500)),
@@ -217,12 +217,7 @@ directory_companies = Table(
 directory_templates = Table(
     "directory_templates",
     metadata,
-    Column(
-        "version_id",
-        String(ID),
-        ForeignKey("reference_versions.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
+    _reference_version(),
     Column("lang", String(8), primary_key=True),
     Column("name", String(120), primary_key=True),  # e.g. "access-default"
     Column("body", Text, nullable=False),
