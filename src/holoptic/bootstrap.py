@@ -8,13 +8,21 @@ from functools import cached_property
 from sqlalchemy import Engine
 
 from holoptic.clock import Clock, SystemClock
+from holoptic.consumers.service import ConsumerService
 from holoptic.db.engine import build_engine
+from holoptic.consent.model import Party
+from holoptic.gate.consents import ConsentService
+from holoptic.gate.history import UseHistory
+from holoptic.gate.service import Gate
 from holoptic.db.uow import SqlUnitOfWork
 from holoptic.identity.service import IdentityService
 from holoptic.importers.registry import default_importers
 from holoptic.importers.service import ImportService
 from holoptic.reveal.requests import LetterService
+from holoptic.lineage.service import LineageService
 from holoptic.reveal.service import RevealService
+from holoptic.rules.service import RuleService
+from holoptic.rules.taxonomy import Taxonomy, load_taxonomy
 from holoptic.settings import Settings
 from holoptic.trace.keys import load_signer
 from holoptic.trace.log import UsageLog
@@ -80,6 +88,48 @@ class Services:
             lambda: load_signer(settings.keys_dir, settings.log_key),
             self.clock,
         )
+
+    @cached_property
+    def taxonomy(self) -> Taxonomy:
+        return load_taxonomy(self.settings.dpv_dir)
+
+    @cached_property
+    def consumers(self) -> ConsumerService:
+        return ConsumerService(self.uow, self.clock)
+
+    @cached_property
+    def rules(self) -> RuleService:
+        return RuleService(self.uow, self.taxonomy, self.clock)
+
+    @cached_property
+    def gate(self) -> Gate:
+        return Gate(
+            self.uow,
+            self.vault,
+            self.log,
+            self.taxonomy,
+            self.clock,
+            lambda: self.keyring.current.derive("holoptic/gate-pseudonyms/v1"),
+            self.settings.dp_epsilon,
+        )
+
+    @cached_property
+    def grants(self) -> ConsentService:
+        return ConsentService(self.uow, self.taxonomy, self.clock, self._intermediary)
+
+    def _intermediary(self) -> Party:
+        """The community running Holoptic, as consent records name it."""
+        communities = self.vault.communities()
+        name = communities[0].name if communities else "Holoptic"
+        return Party(name=name, contact_email="dpo@holoptic.example")
+
+    @cached_property
+    def uses(self) -> UseHistory:
+        return UseHistory(self.uow, self.log, self.clock)
+
+    @cached_property
+    def lineage(self) -> LineageService:
+        return LineageService(self.uow, self.clock)
 
     def close(self) -> None:
         if "engine" in self.__dict__:

@@ -69,6 +69,16 @@ SETTINGS: tuple[Setting, ...] = (
         "(unset: read $HOLOPTIC_HOME/keys/log.key)",
         "The usage log's Ed25519 signing key (PRIVATE+KEY+name+hash+key), instead of the file.",
     ),
+    Setting(
+        "HOLOPTIC_DPV",
+        "(unset: the DPV terms Holoptic ships)",
+        "Directory of DPV 2.3 CSV files (purposes, pd) that extends the rule taxonomy.",
+    ),
+    Setting(
+        "HOLOPTIC_DP_EPSILON",
+        "1.0",
+        "Privacy budget (epsilon) of each differentially-private release of the gate.",
+    ),
 )
 
 
@@ -86,6 +96,8 @@ class Settings:
     secure_cookies: bool
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
     log_key: str | None = None
+    dpv_dir: Path | None = None
+    dp_epsilon: float = 1.0
 
     @property
     def keys_dir(self) -> Path:
@@ -111,7 +123,20 @@ class Settings:
             secure_cookies=env.get("HOLOPTIC_SECURE_COOKIES", "0") == "1",
             max_upload_bytes=_positive(env, "HOLOPTIC_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES),
             log_key=env.get("HOLOPTIC_LOG_KEY") or None,
+            dpv_dir=Path(env["HOLOPTIC_DPV"]).expanduser() if env.get("HOLOPTIC_DPV") else None,
+            dp_epsilon=_epsilon(env),
         )
+
+
+def _epsilon(env: Mapping[str, str]) -> float:
+    raw = env.get("HOLOPTIC_DP_EPSILON") or "1.0"
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 10:
+        raise ConfigurationError(f"HOLOPTIC_DP_EPSILON must be between 0 and 10, not {raw!r}")
+    return value
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:

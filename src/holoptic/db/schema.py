@@ -165,6 +165,7 @@ api_tokens = Table(
     metadata,
     Column("id", String(ID), primary_key=True),
     Column("member_id", String(ID), ForeignKey("members.id", ondelete="CASCADE")),
+    Column("consumer_id", String(ID), ForeignKey("consumers.id", ondelete="CASCADE")),
     Column("name", String(120), nullable=False),
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("scopes", Text, nullable=False),
@@ -279,4 +280,105 @@ log_state = Table(
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("size", BigInteger, nullable=False),
     Column("peaks", LargeBinary, nullable=False),  # 32 bytes per set bit of size
+)
+
+
+# --- the gate: consumers, rules, grants, uses and what consumers derived from them ------
+
+consumers = Table(
+    "consumers",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("type", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("contact_email", String(320)),
+    Column("website", String(500)),
+    Column("address", String(500)),
+    _ts("created_at"),
+    _ts("approved_at", nullable=True),
+)
+
+# Rules are evaluated without the member present, so they are not sealed: they name
+# categories, purposes and consumers, never personal values. A changed rule is a new
+# row; the old one is retired, so a use can always be checked against the rule it cited.
+usage_rules = Table(
+    "usage_rules",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("member_id", String(ID), ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Column("effect", String(16), nullable=False),
+    Column("body", Text, nullable=False),  # JSON: the rule's constraints and duties
+    _ts("created_at"),
+    _ts("retired_at", nullable=True),
+    Index(None, "member_id", "retired_at"),
+)
+
+grants = Table(
+    "grants",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("member_id", String(ID), ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Column("consumer_id", String(ID), ForeignKey("consumers.id"), nullable=False),
+    Column("purpose", String(300), nullable=False),
+    Column("aggregation", String(16), nullable=False),
+    Column("body", Text, nullable=False),  # JSON: categories, rule ids, consent events
+    _ts("given_at"),
+    _ts("expires_at", nullable=True),
+    _ts("withdrawn_at", nullable=True),
+    Index(None, "member_id"),
+    Index(None, "consumer_id", "purpose"),
+)
+
+uses = Table(
+    "uses",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("consumer_id", String(ID), ForeignKey("consumers.id")),
+    Column("purpose", String(300), nullable=False),
+    Column("aggregation", String(16), nullable=False),
+    Column("decision", String(8), nullable=False),
+    Column("request", Text, nullable=False),  # JSON, as received (members named by id)
+    Column("first_leaf", LogIndex, nullable=False),
+    Column("leaf_count", Integer, nullable=False),
+    _ts("created_at"),
+    Index(None, "consumer_id", "created_at"),
+)
+
+# The private index from members to the uses that concerned them: the public log names
+# no member, so this table is what "uses of my data" reads (and it goes with the member).
+use_members = Table(
+    "use_members",
+    metadata,
+    Column("use_id", String(ID), ForeignKey("uses.id", ondelete="CASCADE"), primary_key=True),
+    Column("member_id", String(ID), ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
+    Column("decision", String(8), nullable=False),
+    Column("grant_id", String(ID)),
+    Column("leaf_index", LogIndex, nullable=False),
+    Column("body", Text, nullable=False),  # JSON: rules, explanation, items, duties
+    _ts("created_at"),
+    Index(None, "member_id", "created_at"),
+)
+
+datasets = Table(
+    "datasets",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("consumer_id", String(ID), ForeignKey("consumers.id"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("use_ids", Text, nullable=False),  # JSON list
+    _ts("created_at"),
+)
+
+products = Table(
+    "products",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("consumer_id", String(ID), ForeignKey("consumers.id"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("url", String(500)),
+    Column("dataset_ids", Text, nullable=False),  # JSON list
+    _ts("created_at"),
 )

@@ -6,10 +6,15 @@ from types import TracebackType
 
 from sqlalchemy import Connection, Engine
 
+from holoptic.db.repos.consumers import SqlConsumerRepository
 from holoptic.db.repos.documents import SqlDocumentRepository
+from holoptic.db.repos.grants import SqlGrantRepository
+from holoptic.db.repos.lineage import SqlLineageRepository
 from holoptic.db.repos.identity import SqlIdentityRepository
 from holoptic.db.repos.reveal import SqlRevealRepository
+from holoptic.db.repos.rules import SqlRuleRepository
 from holoptic.db.repos.trace import SqlTraceRepository
+from holoptic.db.repos.uses import SqlUseRepository
 from holoptic.db.repos.vault import SqlVaultRepository
 
 
@@ -21,6 +26,11 @@ class SqlUnitOfWork:
     documents: SqlDocumentRepository
     reveal: SqlRevealRepository
     trace: SqlTraceRepository
+    consumers: SqlConsumerRepository
+    rules: SqlRuleRepository
+    grants: SqlGrantRepository
+    uses: SqlUseRepository
+    lineage: SqlLineageRepository
 
     def __init__(self, engine: Engine, write: bool = False) -> None:
         self._engine = engine
@@ -37,6 +47,11 @@ class SqlUnitOfWork:
         self.documents = SqlDocumentRepository(self._connection)
         self.reveal = SqlRevealRepository(self._connection)
         self.trace = SqlTraceRepository(self._connection)
+        self.consumers = SqlConsumerRepository(self._connection)
+        self.rules = SqlRuleRepository(self._connection)
+        self.grants = SqlGrantRepository(self._connection)
+        self.uses = SqlUseRepository(self._connection)
+        self.lineage = SqlLineageRepository(self._connection)
         return self
 
     def __exit__(

@@ -13,6 +13,7 @@ class Scope(enum.StrEnum):
     PROFILE_READ = "profile:read"
     DATA_READ = "data:read"
     DATA_EXPORT = "data:export"
+    USES_REQUEST = "uses:request"  # a consumer asking the gate
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +39,7 @@ class ApiToken:
     expires_at: datetime | None = None
     revoked_at: datetime | None = None
     last_used_at: datetime | None = None
+    consumer_id: str | None = None  # a consumer's token, not a member's
 
     def active_at(self, moment: datetime) -> bool:
         if self.revoked_at is not None:

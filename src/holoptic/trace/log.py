@@ -115,6 +115,8 @@ class UsageLog:
     def leaf_for_use(self, use_id: str) -> StoredLeaf:
         with self._uow() as uow:
             leaf = uow.trace.leaf_by_use(use_id)
+            if leaf is None and "#" not in use_id:
+                leaf = uow.trace.leaf_by_use(f"{use_id}#0")  # the first part of a use
         if leaf is None:
             raise UseNotLogged(f"no leaf of the log is for use {use_id}", use_id=use_id)
         return leaf

@@ -147,5 +147,10 @@ def use_leaf(
 
 
 def leaf_use_id(leaf: Mapping[str, Any]) -> str | None:
+    """The key a leaf is found by: its use id, with ``#part`` when a use has parts (one
+    leaf per member concerned)."""
     value = leaf.get("use_id")
-    return value if isinstance(value, str) else None
+    if not isinstance(value, str):
+        return None
+    part = leaf.get("part")
+    return f"{value}#{part}" if isinstance(part, int) and not isinstance(part, bool) else value

@@ -85,6 +85,10 @@ class MasterKey:
         normalised = email.strip().lower().encode()
         return hmac.new(key, normalised, hashlib.sha256).hexdigest()
 
+    def derive(self, purpose: str) -> bytes:
+        """A key for one purpose (e.g. the gate's pseudonyms), derived with HKDF."""
+        return _derive(self.secret, purpose)
+
     def __repr__(self) -> str:
         return f"MasterKey(key_id={self.key_id!r})"
 

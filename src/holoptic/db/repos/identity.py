@@ -24,6 +24,7 @@ def _token(row: Mapping[Any, Any]) -> ApiToken:
         expires_at=utc(row["expires_at"]),
         revoked_at=utc(row["revoked_at"]),
         last_used_at=utc(row["last_used_at"]),
+        consumer_id=row["consumer_id"],
     )
 
 
@@ -77,6 +78,7 @@ class SqlIdentityRepository:
             insert(t.api_tokens).values(
                 id=token.id,
                 member_id=token.member_id,
+                consumer_id=token.consumer_id,
                 name=token.name,
                 token_hash=token.token_hash,
                 scopes=" ".join(sorted(s.value for s in token.scopes)),
@@ -99,6 +101,14 @@ class SqlIdentityRepository:
         query = (
             select(t.api_tokens)
             .where(t.api_tokens.c.member_id == member_id)
+            .order_by(t.api_tokens.c.created_at)
+        )
+        return [_token(row) for row in self._c.execute(query).mappings()]
+
+    def consumer_tokens(self, consumer_id: str) -> list[ApiToken]:
+        query = (
+            select(t.api_tokens)
+            .where(t.api_tokens.c.consumer_id == consumer_id)
             .order_by(t.api_tokens.c.created_at)
         )
         return [_token(row) for row in self._c.execute(query).mappings()]

@@ -1,0 +1,1 @@
+"""Organisations that ask to use members' data: registration, approval, tokens."""

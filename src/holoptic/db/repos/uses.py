@@ -1,0 +1,173 @@
+"""Rows of uses, of each member's part in them, and of the items the gate reads."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, insert, or_, select
+
+from holoptic.db import schema as t
+from holoptic.db.repos.vault import _item, must_utc
+from holoptic.gate.model import MemberUse
+from holoptic.gate.ports import StoredUse
+from holoptic.rules.model import Outcome, Period
+from holoptic.vault.model import DataItem
+
+CHUNK = 400
+
+
+def _use(row: Mapping[Any, Any]) -> StoredUse:
+    return StoredUse(
+        id=row["id"],
+        consumer_id=row["consumer_id"],
+        purpose=row["purpose"],
+        aggregation=row["aggregation"],
+        decision=row["decision"],
+        request=json.loads(row["request"]),
+        first_leaf=int(row["first_leaf"]),
+        leaf_count=int(row["leaf_count"]),
+        created_at=must_utc(row["created_at"]),
+    )
+
+
+def _member_use(row: Mapping[Any, Any]) -> MemberUse:
+    body = json.loads(row["body"])
+    return MemberUse(
+        member_id=row["member_id"],
+        outcome=Outcome(row["decision"]),
+        leaf_index=int(row["leaf_index"]),
+        grant_id=row["grant_id"],
+        rules=tuple(body["rules"]),
+        explanation=body["explanation"],
+        items=tuple(body["items"]),
+        categories=tuple(body["categories"]),
+        duties=body.get("duties", []),
+    )
+
+
+class SqlUseRepository:
+    """Implements ``holoptic.gate.ports.UseRepository``."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def add_use(self, use: StoredUse, members: Sequence[MemberUse], at: datetime) -> None:
+        self._c.execute(
+            insert(t.uses).values(
+                id=use.id,
+                consumer_id=use.consumer_id,
+                purpose=use.purpose,
+                aggregation=use.aggregation,
+                decision=use.decision,
+                request=json.dumps(use.request, sort_keys=True),
+                first_leaf=use.first_leaf,
+                leaf_count=use.leaf_count,
+                created_at=use.created_at,
+            )
+        )
+        if members:
+            self._c.execute(insert(t.use_members), [_member_row(use.id, m, at) for m in members])
+
+    def get_use(self, use_id: str) -> StoredUse | None:
+        row = self._c.execute(select(t.uses).where(t.uses.c.id == use_id)).mappings().first()
+        return _use(row) if row else None
+
+    def member_history(
+        self, member_id: str, limit: int, offset: int
+    ) -> list[tuple[StoredUse, MemberUse]]:
+        u, m = t.uses.c, t.use_members.c
+        query = (
+            select(t.uses, *[col.label("m_" + col.name) for col in t.use_members.c])
+            .join(t.use_members, m.use_id == u.id)
+            .where(m.member_id == member_id)
+            .order_by(m.leaf_index.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        found = []
+        for row in self._c.execute(query).mappings():
+            part = {name[2:]: row[name] for name in row.keys() if name.startswith("m_")}
+            found.append((_use(row), _member_use(part)))
+        return found
+
+    def member_use(self, use_id: str, member_id: str) -> MemberUse | None:
+        c = t.use_members.c
+        query = select(t.use_members).where(c.use_id == use_id, c.member_id == member_id)
+        row = self._c.execute(query).mappings().first()
+        return _member_use(row) if row else None
+
+    def consumer_uses(self, consumer_id: str) -> list[StoredUse]:
+        query = select(t.uses).where(t.uses.c.consumer_id == consumer_id).order_by(t.uses.c.created_at)
+        return [_use(row) for row in self._c.execute(query).mappings()]
+
+    def items_of(
+        self, member_ids: Collection[str], categories: Collection[str], period: Period | None
+    ) -> list[DataItem]:
+        c = t.data_items.c
+        ids = sorted(set(member_ids))
+        found: list[DataItem] = []
+        for start in range(0, len(ids), CHUNK):
+            query = select(t.data_items).where(
+                c.member_id.in_(ids[start : start + CHUNK]), c.category.in_(sorted(categories))
+            )
+            if period is not None and period.end is not None:
+                query = query.where(or_(c.period_start.is_(None), c.period_start < period.end))
+            if period is not None and period.start is not None:
+                query = query.where(or_(c.period_end.is_(None), c.period_end >= period.start))
+            query = query.order_by(c.member_id, c.kind, c.period_start, c.id)
+            found.extend(_item(row) for row in self._c.execute(query).mappings())
+        return found
+
+    def parts_of(self, use_ids: Collection[str]) -> dict[str, list[MemberUse]]:
+        c = t.use_members.c
+        found: dict[str, list[MemberUse]] = {}
+        ids = sorted(set(use_ids))
+        for start in range(0, len(ids), CHUNK):
+            query = select(t.use_members).where(c.use_id.in_(ids[start : start + CHUNK]))
+            for row in self._c.execute(query.order_by(c.leaf_index)).mappings():
+                found.setdefault(row["use_id"], []).append(_member_use(row))
+        return found
+
+    def items_by_hash(self, member_ids: Collection[str], hashes: Collection[str]) -> list[DataItem]:
+        c = t.data_items.c
+        wanted = sorted(set(hashes))
+        found: list[DataItem] = []
+        for start in range(0, len(wanted), CHUNK):
+            query = select(t.data_items).where(
+                c.member_id.in_(sorted(set(member_ids))),
+                c.content_hash.in_(wanted[start : start + CHUNK]),
+            )
+            found.extend(_item(row) for row in self._c.execute(query).mappings())
+        return found
+
+    def existing_members(self, member_ids: Collection[str]) -> set[str]:
+        ids = sorted(set(member_ids))
+        found: set[str] = set()
+        for start in range(0, len(ids), CHUNK):
+            query = select(t.members.c.id).where(t.members.c.id.in_(ids[start : start + CHUNK]))
+            found.update(self._c.execute(query).scalars())
+        return found
+
+
+def _member_row(use_id: str, use: MemberUse, at: datetime) -> dict[str, Any]:
+    body = {
+        "rules": list(use.rules),
+        "explanation": use.explanation,
+        "items": list(use.items),
+        "categories": list(use.categories),
+        "duties": use.duties,
+    }
+    return {
+        "use_id": use_id,
+        "member_id": use.member_id,
+        "decision": use.outcome.value,
+        "grant_id": use.grant_id,
+        "leaf_index": use.leaf_index,
+        "body": json.dumps(body, sort_keys=True),
+        "created_at": at,
+    }
+
+
