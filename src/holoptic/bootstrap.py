@@ -8,18 +8,18 @@ from functools import cached_property
 from sqlalchemy import Engine
 
 from holoptic.clock import Clock, SystemClock
+from holoptic.consent.model import Party
 from holoptic.consumers.service import ConsumerService
 from holoptic.db.engine import build_engine
-from holoptic.consent.model import Party
+from holoptic.db.uow import SqlUnitOfWork
 from holoptic.gate.consents import ConsentService
 from holoptic.gate.history import UseHistory
 from holoptic.gate.service import Gate
-from holoptic.db.uow import SqlUnitOfWork
 from holoptic.identity.service import IdentityService
 from holoptic.importers.registry import default_importers
 from holoptic.importers.service import ImportService
-from holoptic.reveal.requests import LetterService
 from holoptic.lineage.service import LineageService
+from holoptic.reveal.requests import LetterService
 from holoptic.reveal.service import RevealService
 from holoptic.rules.service import RuleService
 from holoptic.rules.taxonomy import Taxonomy, load_taxonomy

@@ -48,7 +48,9 @@ def commons(services: Services) -> Commons:
         member = services.vault.add_member(f"Membre {n}", f"m{n}@valmont.example", "default")
         services.items.store(member.id, "location.point", [point(8 + n % 5), point(9, day=3)])
         members.append(member.id)
-    consumer = services.consumers.register("Mairie de Valmont", "public_body", "mairie@valmont.example")
+    consumer = services.consumers.register(
+        "Mairie de Valmont", "public_body", "mairie@valmont.example"
+    )
     services.consumers.approve(consumer.id)
     _, token = services.consumers.issue_token(consumer.id)
     return Commons(services, members, services.consumers.get(consumer.id), token)

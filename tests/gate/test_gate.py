@@ -15,7 +15,9 @@ from tests.gate.conftest import GPS, LOCATION, MARKETING, PLANNING, PUBLIC_BENEF
 
 def test_a_permitting_rule_releases_raw_data_creates_a_grant_and_logs(commons: Commons) -> None:
     member = commons.members[0]
-    rule = commons.permit(member, categories=frozenset({LOCATION}), purposes=frozenset({PUBLIC_BENEFIT}))
+    rule = commons.permit(
+        member, categories=frozenset({LOCATION}), purposes=frozenset({PUBLIC_BENEFIT})
+    )
     gate = commons.services.gate
     outcome = gate.request(UseQuery(PLANNING, (GPS,), members=(member,)), token=commons.token)
     assert outcome.outcome is Outcome.PERMIT
@@ -37,7 +39,9 @@ def test_a_permitting_rule_releases_raw_data_creates_a_grant_and_logs(commons: C
 def test_without_a_rule_the_request_is_refused_and_still_logged(commons: Commons) -> None:
     gate = commons.services.gate
     before = commons.services.log.state().size
-    outcome = gate.request(UseQuery(PLANNING, (GPS,), members=(commons.members[1],)), token=commons.token)
+    outcome = gate.request(
+        UseQuery(PLANNING, (GPS,), members=(commons.members[1],)), token=commons.token
+    )
     assert outcome.outcome is Outcome.DENY
     assert outcome.refusal is Refusal.NO_MEMBER or outcome.explanation
     assert commons.services.log.state().size == before + 1
@@ -97,7 +101,9 @@ def test_a_withdrawn_grant_is_refused_at_once_and_blocks_its_rule(commons: Commo
     member = commons.members[4]
     commons.permit(member)
     services = commons.services
-    first = services.gate.request(UseQuery(PLANNING, (GPS,), members=(member,)), token=commons.token)
+    first = services.gate.request(
+        UseQuery(PLANNING, (GPS,), members=(member,)), token=commons.token
+    )
     grant_id = first.members[0].grant_id
     assert grant_id is not None
     services.grants.withdraw(member, grant_id)
@@ -105,7 +111,9 @@ def test_a_withdrawn_grant_is_refused_at_once_and_blocks_its_rule(commons: Commo
         UseQuery(PLANNING, (GPS,), members=(member,), grant_id=grant_id), token=commons.token
     )
     assert named.refusal is Refusal.GRANT_INACTIVE
-    again = services.gate.request(UseQuery(PLANNING, (GPS,), members=(member,)), token=commons.token)
+    again = services.gate.request(
+        UseQuery(PLANNING, (GPS,), members=(member,)), token=commons.token
+    )
     assert again.outcome is Outcome.DENY
     assert again.explanation[0]["reasons"][0]["rule"] == "grant:" + grant_id
 

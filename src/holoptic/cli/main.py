@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from holoptic.cli import communities, data, demo, keys, log, members, reveal
+from holoptic.cli import communities, consumers, data, demo, keys, log, members, reveal, rules, use
 from holoptic.cli.context import CliState
 from holoptic.cli.group import HolopticGroup
 from holoptic.cli.imports import import_command
@@ -50,6 +50,11 @@ app.add_typer(keys.app, name="keys")
 app.add_typer(demo.app, name="demo")
 app.add_typer(reveal.app, name="reveal")
 app.add_typer(log.app, name="log")
+app.add_typer(consumers.app, name="consumer")
+app.add_typer(rules.app, name="rules")
+app.command("use")(use.use_command)
+app.add_typer(use.grants, name="grants")
+app.add_typer(use.lineage, name="lineage")
 app.command("serve")(serve)
 
 

@@ -9,8 +9,8 @@ from sqlalchemy import Connection, Engine
 from holoptic.db.repos.consumers import SqlConsumerRepository
 from holoptic.db.repos.documents import SqlDocumentRepository
 from holoptic.db.repos.grants import SqlGrantRepository
-from holoptic.db.repos.lineage import SqlLineageRepository
 from holoptic.db.repos.identity import SqlIdentityRepository
+from holoptic.db.repos.lineage import SqlLineageRepository
 from holoptic.db.repos.reveal import SqlRevealRepository
 from holoptic.db.repos.rules import SqlRuleRepository
 from holoptic.db.repos.trace import SqlTraceRepository

@@ -18,7 +18,6 @@ from holoptic.rules.model import Decision
 from holoptic.rules.taxonomy import Taxonomy
 from holoptic.vault.service import new_id
 
-
 NO_CONTACT = "no-contact-given@example.invalid"  # RFC 2606: says plainly there is none
 
 

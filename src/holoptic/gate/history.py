@@ -17,10 +17,10 @@ from typing import Any, Protocol
 
 from holoptic.clock import Clock
 from holoptic.consumers.model import Consumer
+from holoptic.errors import HolopticError
 from holoptic.gate.leaves import items_commitment
 from holoptic.gate.model import MemberUse
 from holoptic.gate.ports import GateUnitOfWork, StoredUse
-from holoptic.errors import HolopticError
 from holoptic.trace.log import UsageLog
 from holoptic.trace.verify import verify_inclusion_document
 
@@ -59,7 +59,11 @@ class UseView:
             "duties": self.part.duties,
             "explanation": self.part.explanation,
             "leaf_index": self.part.leaf_index,
-            "proof": {"check": self.check.value, "problem": self.problem, "tree_size": self.tree_size},
+            "proof": {
+                "check": self.check.value,
+                "problem": self.problem,
+                "tree_size": self.tree_size,
+            },
         }
 
 

@@ -17,7 +17,7 @@ ITEMS_IN_LEAF = 256  # beyond this, a leaf commits to its items by a Merkle root
 class Refusal(StrEnum):
     """Why a whole request was refused before any member's rules were read."""
 
-    TOKEN = "token_invalid"  # forged, unknown, revoked or expired token
+    TOKEN = "token_invalid"  # noqa: S105 (a reason code: forged, unknown, revoked, expired)
     CONSUMER = "consumer_not_approved"
     GRANT_UNKNOWN = "grant_unknown"
     GRANT_INACTIVE = "grant_inactive"  # withdrawn or expired

@@ -12,6 +12,12 @@ from holoptic.vault.kinds import KINDS
 
 def check_query(query: UseQuery, taxonomy: Taxonomy) -> None:
     """Raise ``InvalidUseRequest`` listing every problem of a malformed request."""
+    problems = _term_problems(query, taxonomy) + _shape_problems(query)
+    if problems:
+        raise InvalidUseRequest("; ".join(problems), problems=problems)
+
+
+def _term_problems(query: UseQuery, taxonomy: Taxonomy) -> list[str]:
     problems: list[str] = []
     if not taxonomy.covers(PURPOSE, query.purpose) or query.purpose == PURPOSE:
         problems.append(f"purpose {query.purpose!r} is not a DPV purpose Holoptic knows")
@@ -22,6 +28,11 @@ def check_query(query: UseQuery, taxonomy: Taxonomy) -> None:
     for category in query.categories:
         if not taxonomy.covers(PERSONAL_DATA, category):
             problems.append(f"category {category!r} is not a DPV personal-data category")
+    return problems
+
+
+def _shape_problems(query: UseQuery) -> list[str]:
+    problems: list[str] = []
     if query.members is not None and not 0 < len(query.members) <= MAX_MEMBERS:
         problems.append(f"name 1 to {MAX_MEMBERS} members, or none for every member")
     period = query.period
@@ -30,8 +41,7 @@ def check_query(query: UseQuery, taxonomy: Taxonomy) -> None:
     for bound in (period.start, period.end) if period else ():
         if bound is not None and bound.utcoffset() is None:
             problems.append("period bounds need a time zone")
-    if problems:
-        raise InvalidUseRequest("; ".join(problems), problems=problems)
+    return problems
 
 
 def expand_categories(requested: tuple[str, ...], taxonomy: Taxonomy) -> list[str]:

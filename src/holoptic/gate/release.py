@@ -98,7 +98,11 @@ def _noisy(items_by_member: Mapping[str, Sequence[DataItem]], epsilon: float) ->
         scale=len(categories) / epsilon,
     )
     noisy = measure([len(counts[c]) for c in categories])
-    return {"categories": {c: {"members": max(0, int(n))} for c, n in zip(categories, noisy, strict=True)}}
+    return {
+        "categories": {
+            c: {"members": max(0, int(n))} for c, n in zip(categories, noisy, strict=True)
+        }
+    }
 
 
 def item_hashes(items: Iterable[DataItem]) -> tuple[str, ...]:

@@ -131,9 +131,7 @@ class LineageService:
             consumer = uow.consumers.get(consumer_id)
             if consumer is not None:
                 consumers.append(ConsumerRef(consumer.id, consumer.name, consumer.type.value))
-        return prov_json(
-            data, subset.uses, subset.datasets, subset.products, consumers, member_ref
-        )
+        return prov_json(data, subset.uses, subset.datasets, subset.products, consumers, member_ref)
 
 
 def _require_approved(uow: LineageUnitOfWork, consumer_id: str) -> None:
@@ -157,8 +155,17 @@ def _use_refs(
             if member_ids is None or part.member_id in member_ids
             for h in part.items
         )
-        refs.append(_ref(use.id, use.consumer_id, use.purpose, use.aggregation, use.created_at,
-                         use.first_leaf, items))
+        refs.append(
+            _ref(
+                use.id,
+                use.consumer_id,
+                use.purpose,
+                use.aggregation,
+                use.created_at,
+                use.first_leaf,
+                items,
+            )
+        )
     return refs
 
 

@@ -43,9 +43,7 @@ class RuleUnitOfWork(Protocol):
 
 
 class RuleService:
-    def __init__(
-        self, uow: Callable[[], RuleUnitOfWork], taxonomy: Taxonomy, clock: Clock
-    ) -> None:
+    def __init__(self, uow: Callable[[], RuleUnitOfWork], taxonomy: Taxonomy, clock: Clock) -> None:
         self._uow = uow
         self.taxonomy = taxonomy
         self._clock = clock
@@ -68,7 +66,9 @@ class RuleService:
     def add_many(self, member_id: str, rules: list[Rule], replace_all: bool = False) -> list[Rule]:
         """Add rules in one transaction; ``replace_all`` retires the member's others."""
         now = self._clock.now()
-        fresh = [replace(r, id=r.id or new_id(), member_id=member_id, created_at=now) for r in rules]
+        fresh = [
+            replace(r, id=r.id or new_id(), member_id=member_id, created_at=now) for r in rules
+        ]
         for rule in fresh:
             check_rule(rule, self.taxonomy)
         with self._uow() as uow:
@@ -107,6 +107,12 @@ class RuleService:
 
 def check_rule(rule: Rule, taxonomy: Taxonomy) -> None:
     """Raise ``InvalidRule`` listing every problem of a rule."""
+    problems = _term_problems(rule, taxonomy) + _shape_problems(rule)
+    if problems:
+        raise InvalidRule("; ".join(problems), problems=problems)
+
+
+def _term_problems(rule: Rule, taxonomy: Taxonomy) -> list[str]:
     problems: list[str] = []
     for category in rule.categories:
         if not taxonomy.covers(PERSONAL_DATA, category):
@@ -114,6 +120,11 @@ def check_rule(rule: Rule, taxonomy: Taxonomy) -> None:
     for purpose in rule.purposes:
         if not taxonomy.covers(PURPOSE, purpose):
             problems.append(f"{purpose!r} is not a DPV purpose")
+    return problems
+
+
+def _shape_problems(rule: Rule) -> list[str]:
+    problems: list[str] = []
     if rule.min_group_size is not None:
         if not 2 <= rule.min_group_size <= 100_000:
             problems.append("a minimum group size is between 2 and 100000")
@@ -127,5 +138,4 @@ def check_rule(rule: Rule, taxonomy: Taxonomy) -> None:
     for duty in rule.duties:
         if duty.amount is not None and (duty.amount < 0 or not duty.currency):
             problems.append("a reward is a non-negative amount in a named currency")
-    if problems:
-        raise InvalidRule("; ".join(problems), problems=problems)
+    return problems

@@ -55,31 +55,96 @@ _BUILTIN_CATEGORIES: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
 
 _BUILTIN_PURPOSES: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
     ("PublicBenefit", (), "Public benefit", "Intérêt général"),
-    ("ImprovePublicServices", ("PublicBenefit",), "Improve public services", "Améliorer les services publics"),  # noqa: E501
-    ("ImproveTransportMobility", ("PublicBenefit",), "Improve transport and mobility", "Améliorer les transports et la mobilité"),  # noqa: E501
-    ("CombatClimateChange", ("PublicBenefit",), "Combat climate change", "Lutter contre le changement climatique"),  # noqa: E501
-    ("ProvideOfficialStatistics", ("PublicBenefit",), "Official statistics", "Statistique publique"),  # noqa: E501
-    ("PublicPolicyMaking", ("PublicBenefit",), "Public policy making (urban planning)", "Politiques publiques (urbanisme)"),  # noqa: E501
+    (
+        "ImprovePublicServices",
+        ("PublicBenefit",),
+        "Improve public services",
+        "Améliorer les services publics",
+    ),
+    (
+        "ImproveTransportMobility",
+        ("PublicBenefit",),
+        "Improve transport and mobility",
+        "Améliorer les transports et la mobilité",
+    ),
+    (
+        "CombatClimateChange",
+        ("PublicBenefit",),
+        "Combat climate change",
+        "Lutter contre le changement climatique",
+    ),
+    (
+        "ProvideOfficialStatistics",
+        ("PublicBenefit",),
+        "Official statistics",
+        "Statistique publique",
+    ),
+    (
+        "PublicPolicyMaking",
+        ("PublicBenefit",),
+        "Public policy making (urban planning)",
+        "Politiques publiques (urbanisme)",
+    ),
     ("ImproveHealthcare", ("PublicBenefit",), "Improve healthcare", "Améliorer les soins"),
     ("DataAltruism", ("PublicBenefit",), "Data altruism", "Altruisme en matière de données"),
     ("ResearchAndDevelopment", (), "Research and development", "Recherche et développement"),
-    ("AcademicResearch", ("ResearchAndDevelopment",), "Academic research", "Recherche universitaire"),  # noqa: E501
-    ("ScientificResearch", ("ResearchAndDevelopment",), "Scientific research", "Recherche scientifique"),  # noqa: E501
-    ("NonCommercialResearch", ("ResearchAndDevelopment", "NonCommercialPurpose"), "Non-commercial research", "Recherche non commerciale"),  # noqa: E501
-    ("CommercialResearch", ("ResearchAndDevelopment", "CommercialPurpose"), "Commercial research", "Recherche commerciale"),  # noqa: E501
+    (
+        "AcademicResearch",
+        ("ResearchAndDevelopment",),
+        "Academic research",
+        "Recherche universitaire",
+    ),
+    (
+        "ScientificResearch",
+        ("ResearchAndDevelopment",),
+        "Scientific research",
+        "Recherche scientifique",
+    ),
+    (
+        "NonCommercialResearch",
+        ("ResearchAndDevelopment", "NonCommercialPurpose"),
+        "Non-commercial research",
+        "Recherche non commerciale",
+    ),
+    (
+        "CommercialResearch",
+        ("ResearchAndDevelopment", "CommercialPurpose"),
+        "Commercial research",
+        "Recherche commerciale",
+    ),
     ("Marketing", (), "Marketing", "Marketing"),
     ("Advertising", ("Marketing",), "Advertising", "Publicité"),
     ("DirectMarketing", ("Marketing",), "Direct marketing", "Prospection directe"),
     ("Personalisation", (), "Personalisation", "Personnalisation"),
-    ("PersonalisedAdvertising", ("Personalisation", "Advertising"), "Personalised advertising", "Publicité personnalisée"),  # noqa: E501
-    ("TargetedAdvertising", ("PersonalisedAdvertising",), "Targeted advertising", "Publicité ciblée"),  # noqa: E501
+    (
+        "PersonalisedAdvertising",
+        ("Personalisation", "Advertising"),
+        "Personalised advertising",
+        "Publicité personnalisée",
+    ),
+    (
+        "TargetedAdvertising",
+        ("PersonalisedAdvertising",),
+        "Targeted advertising",
+        "Publicité ciblée",
+    ),
     ("CommercialPurpose", (), "Commercial purpose", "Fin commerciale"),
     ("NonCommercialPurpose", (), "Non-commercial purpose", "Fin non commerciale"),
     ("ServiceManagement", (), "Service management", "Gestion de service"),
     ("ServiceProvision", ("ServiceManagement",), "Service provision", "Fourniture de service"),
     ("SellProducts", ("ServiceProvision",), "Selling products", "Vente de produits"),
-    ("SellDataToThirdParties", ("SellProducts",), "Selling data to third parties", "Vente de données à des tiers"),  # noqa: E501
-    ("SellInsightsFromData", ("SellProducts",), "Selling insights from data", "Vente d'analyses tirées des données"),  # noqa: E501
+    (
+        "SellDataToThirdParties",
+        ("SellProducts",),
+        "Selling data to third parties",
+        "Vente de données à des tiers",
+    ),
+    (
+        "SellInsightsFromData",
+        ("SellProducts",),
+        "Selling insights from data",
+        "Vente d'analyses tirées des données",
+    ),
     ("AccountManagement", (), "Account management", "Gestion de compte"),
 )
 
@@ -169,7 +234,9 @@ def _read_dpv_csv(path: Path) -> Iterable[Term]:
             yield Term(iri, broader, label, label)
 
 
-def _build(rows: Iterable[tuple[str, tuple[str, ...], str, str]], base: str, root: str) -> dict[str, Term]:  # noqa: E501
+def _build(
+    rows: Iterable[tuple[str, tuple[str, ...], str, str]], base: str, root: str
+) -> dict[str, Term]:
     terms: dict[str, Term] = {}
     for name, broader, label_en, label_fr in rows:
         parents = tuple(base + parent for parent in broader) or (root,)
@@ -181,7 +248,9 @@ def _build(rows: Iterable[tuple[str, tuple[str, ...], str, str]], base: str, roo
 def builtin_taxonomy() -> Taxonomy:
     terms = _build(_BUILTIN_CATEGORIES, PD, PERSONAL_DATA)
     terms.update(_build(_BUILTIN_PURPOSES, DPV, PURPOSE))
-    terms[PERSONAL_DATA] = Term(PERSONAL_DATA, (), "Any personal data", "Toutes données personnelles")  # noqa: E501
+    terms[PERSONAL_DATA] = Term(
+        PERSONAL_DATA, (), "Any personal data", "Toutes données personnelles"
+    )
     terms[PURPOSE] = Term(PURPOSE, (), "Any purpose", "Toute finalité")
     return Taxonomy(terms)
 

@@ -89,7 +89,7 @@ class SqlUseRepository:
         )
         found = []
         for row in self._c.execute(query).mappings():
-            part = {name[2:]: row[name] for name in row.keys() if name.startswith("m_")}
+            part = {name[2:]: row[name] for name in row if name.startswith("m_")}
             found.append((_use(row), _member_use(part)))
         return found
 
@@ -100,7 +100,9 @@ class SqlUseRepository:
         return _member_use(row) if row else None
 
     def consumer_uses(self, consumer_id: str) -> list[StoredUse]:
-        query = select(t.uses).where(t.uses.c.consumer_id == consumer_id).order_by(t.uses.c.created_at)
+        query = (
+            select(t.uses).where(t.uses.c.consumer_id == consumer_id).order_by(t.uses.c.created_at)
+        )
         return [_use(row) for row in self._c.execute(query).mappings()]
 
     def items_of(
@@ -169,5 +171,3 @@ def _member_row(use_id: str, use: MemberUse, at: datetime) -> dict[str, Any]:
         "body": json.dumps(body, sort_keys=True),
         "created_at": at,
     }
-
-
