@@ -11,6 +11,7 @@ import pytest
 from holoptic.bootstrap import Services
 from holoptic.consumers.model import Consumer
 from holoptic.rules.model import DPV, PD, Aggregation, Effect, Rule
+from holoptic.trace.keys import create_log_key
 
 PLANNING = DPV + "PublicPolicyMaking"
 PUBLIC_BENEFIT = DPV + "PublicBenefit"
@@ -43,6 +44,7 @@ def point(hour: int, day: int = 2) -> dict[str, object]:
 
 @pytest.fixture
 def commons(services: Services) -> Commons:
+    create_log_key(services.settings.keys_dir, "valmont.example/log")
     members = []
     for n in range(12):
         member = services.vault.add_member(f"Membre {n}", f"m{n}@valmont.example", "default")

@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from holoptic import __version__
 from holoptic.bootstrap import Services
 from holoptic.web.handlers import install_api_handlers
-from holoptic.web.routes import api, log_api
+from holoptic.web.routes import api, gate_api, log_api
 
 
 def create_api(services: Services) -> FastAPI:
@@ -33,4 +33,5 @@ def create_api(services: Services) -> FastAPI:
     install_api_handlers(app)
     app.include_router(api.router)
     app.include_router(log_api.router)
+    app.include_router(gate_api.router)
     return app

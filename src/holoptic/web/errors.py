@@ -17,7 +17,18 @@ from holoptic.errors import HolopticError
 
 API_PREFIX = "/api/v1"
 PROBLEM_JSON = "application/problem+json"
-EXTENSIONS = ("item_id", "kind", "retry_after", "errors")  # details safe to show a client
+EXTENSIONS = (  # details safe to show a client
+    "item_id",
+    "kind",
+    "retry_after",
+    "errors",
+    "problems",
+    "use_id",
+    "decision",
+    "explanation",
+    "log_index",
+    "log_indexes",
+)
 
 
 def N_(message: str) -> str:

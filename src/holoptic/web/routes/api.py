@@ -97,8 +97,9 @@ class SummaryOut(BaseModel):
     kinds: list[KindOut]
 
 
-def token_with(scope: Scope) -> Callable[..., ApiToken]:
-    """A dependency that admits a member's token carrying ``scope``."""
+def token_with(scope: Scope, consumer: bool = False) -> Callable[..., ApiToken]:
+    """A dependency that admits a member's (or, with ``consumer``, a consumer's) token
+    carrying ``scope``."""
 
     def dependency(
         services: ServicesDep,
@@ -107,6 +108,10 @@ def token_with(scope: Scope) -> Callable[..., ApiToken]:
         if credentials is None:
             raise TokenRequired("send an API token: Authorization: Bearer hol_…")
         token = services.identity.verify_token(credentials.credentials, scope)
+        if consumer:
+            if token.consumer_id is None:
+                raise TokenRequired("this request needs a consumer's API token")
+            return token
         if token.member_id is None:
             raise TokenWithoutMember("this token does not belong to a member")
         return token
