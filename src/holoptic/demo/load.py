@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from holoptic.demo import exports
 from holoptic.demo.generate import records_for, roster
+from holoptic.demo.commons import load_commons
 from holoptic.demo.people import CAMILLE_EMAIL, STEWARD_EMAIL, Resident
 from holoptic.errors import HolopticError
 from holoptic.importers.model import ImportReport
@@ -80,6 +81,7 @@ def load_demo(
         and _count_members(services, community) >= len(people)
         and _imports_complete(services, people)
     ):
+        load_commons(services, seed)
         return _summary(services, community, created=False)
     if community is None:
         community = services.vault.create_community(SLUG, NAME)
@@ -96,6 +98,7 @@ def load_demo(
             progress(done, len(people))
     for login in LOGINS:
         _ensure_account(services, login)
+    load_commons(services, seed)
     return _summary(services, community, created=True)
 
 

@@ -112,6 +112,8 @@ class Gate:
         items = uow.uses.items_of(members, categories, query.period)
         decider = MemberDecider(uow, self._taxonomy, consumer, query, now, grant)
         decisions = decider.decide(members, items)
+        if not decisions:  # nobody holds data the request covers
+            return self._refuse(uow, use_id, consumer, query, Refusal.NO_MEMBER, now)
         keeper = GrantKeeper(uow, self._taxonomy)
         uses: list[MemberUse] = []
         released_items: dict[str, list[DataItem]] = {}
