@@ -49,7 +49,7 @@ def load_commons(services: Services, seed: int = 7) -> int:
         consumers[kind] = consumer.id
     members = [member.id for member in services.vault.members("valmont")]
     camille = services.vault.find_by_email(CAMILLE_EMAIL)
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 (a reproducible demo, not a secret)
     for member_id in members:
         services.rules.add_many(member_id, _rules_for(rng, member_id))
     if camille is not None:
@@ -110,7 +110,7 @@ def _camille(member_id: str, consumers: dict[ConsumerType, str]) -> list[Rule]:
         ),
         _permit(
             member_id,
-            {PD + "TravelHistory"},
+            {LOCATION},
             {DPV + "ImproveTransportMobility"},
             consumers={consumers[ConsumerType.NON_PROFIT]},
             level=Aggregation.RAW,
@@ -168,9 +168,7 @@ def _uses(services: Services, consumers: dict[ConsumerType, str], camille: str |
         asks.append(
             (
                 ConsumerType.NON_PROFIT,
-                UseQuery(
-                    DPV + "ImproveTransportMobility", (PD + "TravelHistory",), members=(camille,)
-                ),
+                UseQuery(DPV + "ImproveTransportMobility", (LOCATION,), members=(camille,)),
             )
         )
         asks.append(

@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from holoptic.demo import exports
-from holoptic.demo.generate import records_for, roster
 from holoptic.demo.commons import load_commons
+from holoptic.demo.generate import records_for, roster
 from holoptic.demo.people import CAMILLE_EMAIL, STEWARD_EMAIL, Resident
 from holoptic.errors import HolopticError
 from holoptic.importers.model import ImportReport
