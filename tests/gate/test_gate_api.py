@@ -141,3 +141,36 @@ def test_my_uses_detect_a_tampered_log_row(commons: Commons, client: TestClient)
         conn.execute(update(schema.log_leaves).values(leaf_bytes=forged))
     [view] = client.get("/api/v1/me/uses", headers=auth(secret)).json()["uses"]
     assert view["proof"]["check"] == "tampered"
+
+
+def test_the_uses_page_shows_uses_rules_and_withdraws_grants(
+    commons: Commons, client: TestClient
+) -> None:
+    services = commons.services
+    member = services.identity.sign_up("Zoé", "zoe@valmont.example", "correct horse battery 9")
+    services.items.store(
+        member.id, "location.point", [{"time": "2025-06-02T08:00:00Z", "lat": 45.1, "lon": 5.7}]
+    )
+    commons.permit(member.id, categories=frozenset({LOCATION}))
+    body = {"purpose": PLANNING, "categories": [GPS], "members": [member.id]}
+    client.post("/api/v1/uses", json=body, headers=auth(commons.token))
+    login = client.get("/login")
+    token = login.text.split('name="csrf_token" value="')[1].split('"')[0]
+    client.post(
+        "/login",
+        data={
+            "email": "zoe@valmont.example",
+            "password": "correct horse battery 9",
+            "csrf_token": token,
+        },
+        headers={"Accept-Language": "en"},
+    )
+    page = client.get("/uses", headers={"Accept-Language": "en"})
+    assert page.status_code == 200
+    assert "Mairie de Valmont" in page.text and "in the log, leaf" in page.text
+    assert "Allow anyone to use my Location data" in " ".join(page.text.split())
+    [grant] = services.grants.grants(member.id)
+    csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    done = client.post(f"/uses/grants/{grant.id}/withdraw", data={"csrf_token": csrf})
+    assert done.status_code in (200, 303)
+    assert services.grants.grants(member.id)[0].status(services.clock.now()).value == "withdrawn"

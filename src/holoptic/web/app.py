@@ -24,7 +24,16 @@ from holoptic.web.csrf import csrf_guard
 from holoptic.web.errors import API_PREFIX
 from holoptic.web.handlers import install_page_handlers
 from holoptic.web.jobs import JobRegistry
-from holoptic.web.routes import auth, home, imports, reveal, reveal_letters, steward, tokens
+from holoptic.web.routes import (
+    auth,
+    home,
+    imports,
+    reveal,
+    reveal_letters,
+    steward,
+    tokens,
+    uses,
+)
 from holoptic.web.sessions import SessionMiddleware
 
 STATIC = Path(__file__).parent / "static"
@@ -78,7 +87,7 @@ def create_app(services: Services) -> FastAPI:
     app.state.login_throttle = LoginThrottle(services.clock, settings.login_attempts, LOGIN_WINDOW)
     app.state.import_jobs = JobRegistry(services.clock, settings.home / "uploads")
     install_page_handlers(app)
-    for module in (auth, home, tokens, imports, steward, reveal, reveal_letters):
+    for module in (auth, home, tokens, imports, steward, reveal, reveal_letters, uses):
         app.include_router(module.router)
     app.mount(API_PREFIX, create_api(services), name="api")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
