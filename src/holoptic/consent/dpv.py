@@ -63,18 +63,16 @@ CONTEXT: Final[dict[str, Any]] = {
 # DPV 2.3's PD extension: every category typed dpv:SpecialCategoryPersonalData (GDPR
 # Art. 9 data), and the one that is only dpv:SensitivePersonalData. A test holds these
 # lists to ../shared/data/dpv/2.3_pd_pd.csv.
-SPECIAL_CATEGORIES: Final = frozenset(
-    PD + name
-    for name in (
-        "Biometric", "BloodType", "DNACode", "Disability", "DrugTestResult", "EthnicOrigin",
-        "FacialExpression", "FacialPrint", "FamilyHealthHistory", "Fetish", "Fingerprint",
-        "Genetic", "Health", "HealthHistory", "HealthRecord", "IndividualHealthHistory",
-        "MedicalHealth", "MentalHealth", "PhilosophicalBelief", "PhysicalHealth",
-        "PoliticalAffiliation", "PoliticalOpinion", "Prescription", "Proclivity", "Race",
-        "Religion", "ReligiousBelief", "Retina", "Sexual", "SexualHistory",
-        "SexualPreference", "TradeUnionMembership",
-    )  # fmt: skip
-) | {DPV + "SpecialCategoryPersonalData"}
+_SPECIAL_NAMES: Final = """
+    Biometric BloodType DNACode Disability DrugTestResult EthnicOrigin FacialExpression
+    FacialPrint FamilyHealthHistory Fetish Fingerprint Genetic Health HealthHistory
+    HealthRecord IndividualHealthHistory MedicalHealth MentalHealth PhilosophicalBelief
+    PhysicalHealth PoliticalAffiliation PoliticalOpinion Prescription Proclivity Race
+    Religion ReligiousBelief Retina Sexual SexualHistory SexualPreference TradeUnionMembership
+"""
+SPECIAL_CATEGORIES: Final = frozenset(PD + name for name in _SPECIAL_NAMES.split()) | {
+    DPV + "SpecialCategoryPersonalData"
+}
 SENSITIVE_CATEGORIES: Final = frozenset({PD + "Vulnerability", DPV + "SensitivePersonalData"})
 
 ORGANISATION_TYPES: Final[dict[ConsumerType, str]] = {
@@ -85,10 +83,10 @@ ORGANISATION_TYPES: Final[dict[ConsumerType, str]] = {
 }
 
 # The EU, its member states and the rest of the EEA (ISO 3166-1 alpha-2): the GDPR applies.
-GDPR_PLACES: Final = frozenset(
-    "EU EEA AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES "
-    "SE IS LI NO".split()
-)
+_GDPR_CODES: Final = """
+    EU EEA AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE IS LI NO
+"""
+GDPR_PLACES: Final = frozenset(_GDPR_CODES.split())
 
 _LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 

@@ -127,11 +127,11 @@ class Grant:
     events: tuple[ConsentEvent, ...] = ()
 
     def __post_init__(self) -> None:
+        _check_fields(self)
         if not self.events:
             giver = RULE + self.rule_ids[0] if self.rule_ids else MEMBER
             given = ConsentEvent(ConsentEventKind.GIVEN, self.given_at, giver)
             object.__setattr__(self, "events", (given,))
-        _check_fields(self)
         _check_history(self)
 
     @property
@@ -172,7 +172,7 @@ class Grant:
     def withdraw(self, at: datetime, by: str = MEMBER) -> Grant:
         """This grant withdrawn at ``at``: from that instant on it permits nothing."""
         event = ConsentEvent(ConsentEventKind.WITHDRAWN, at, by)
-        self._refuse_if_ended(at)
+        self._refuse_if_ended()
         if self.expires_at is not None and at >= self.expires_at:
             raise AlreadyExpired(
                 f"grant {self.id} expired at {self.expires_at.isoformat()}", grant=self.id
@@ -187,7 +187,7 @@ class Grant:
         (a rule's validity ending, say).
         """
         _aware(at, "at", InvalidEvent)
-        self._refuse_if_ended(at)
+        self._refuse_if_ended()
         moment = at if self.expires_at is None else min(at, self.expires_at)
         return self._append(ConsentEvent(ConsentEventKind.EXPIRED, moment, SYSTEM))
 
@@ -197,7 +197,7 @@ class Grant:
             return self.expire(now)
         return self
 
-    def _refuse_if_ended(self, at: datetime) -> None:
+    def _refuse_if_ended(self) -> None:
         ending = self.ending
         if ending is None:
             return
@@ -253,6 +253,8 @@ def _check_terms(
 
 def _check_history(grant: Grant) -> None:
     events = grant.events
+    if not isinstance(events, tuple) or not all(isinstance(e, ConsentEvent) for e in events):
+        raise InvalidGrant("a grant's events are a tuple of ConsentEvent", field="events")
     first = events[0]
     if first.kind is not ConsentEventKind.GIVEN or first.at != grant.given_at:
         raise InvalidGrant("a grant's history starts with its given event at given_at")

@@ -38,6 +38,7 @@ _EN: Final[dict[str, str]] = {
     "termination.open": "; no expiry date",
     "ended.withdrawn": " Withdrawn on {date}.",
     "ended.expired": " Expired on {date}.",
+    "ended.revoked": " Ended by the community on {date}.",
 }
 
 _FR: Final[dict[str, str]] = {
@@ -69,6 +70,7 @@ _FR: Final[dict[str, str]] = {
     "termination.open": " ; pas de date d'expiration",
     "ended.withdrawn": " Retiré le {date}.",
     "ended.expired": " Expiré le {date}.",
+    "ended.revoked": " Arrêté par la communauté le {date}.",
 }
 
 _TEXTS: Final = {"en": _EN, "fr": _FR}

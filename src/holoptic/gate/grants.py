@@ -14,7 +14,7 @@ from holoptic.consent.model import ConsentEvent, ConsentEventKind, Grant, Party
 from holoptic.consumers.model import Consumer
 from holoptic.gate.model import Refusal, UseQuery
 from holoptic.gate.ports import GateUnitOfWork
-from holoptic.rules.model import Decision
+from holoptic.rules.model import Decision, ReasonCode
 from holoptic.rules.taxonomy import Taxonomy
 from holoptic.vault.service import new_id
 
@@ -91,13 +91,14 @@ class GrantKeeper:
         decision: Decision,
         now: datetime,
     ) -> Grant:
-        rule_ids = decision.deciding_rules
+        permitting = {r.rule_id for r in decision.reasons if r.code is ReasonCode.PERMITTED}
+        rule_ids = tuple(sorted(r for r in permitting if r))
         ends = []
         for rule_id in rule_ids:
             rule = self._uow.rules.get(rule_id)
             if rule is not None and rule.validity is not None and rule.validity.end is not None:
                 ends.append(rule.validity.end)
-        by = "rule:" + ",".join(rule_ids)
+        by = "rule:" + rule_ids[0] if rule_ids else "system"
         return Grant(
             id=new_id(),
             member_id=member_id,

@@ -122,4 +122,3 @@ def _permit_detail(rule: Rule) -> dict[str, object]:
         if rule.min_group_size is not None:
             detail["minimum"] = rule.min_group_size
     return detail
-

@@ -112,7 +112,8 @@ class Problems:
         if len(self.found) == 1:
             message = f"{first.message} (at {where})"
         else:
-            message = f"{len(self.found)} problems in the ODRL policy; first: {first.message} (at {where})"
+            count = len(self.found)
+            message = f"{count} problems in the ODRL policy; first: {first.message} (at {where})"
         raise error(message, problems=[problem.document() for problem in self.found])
 
 

@@ -75,9 +75,7 @@ class Context:
             return self
         return self._with_definitions(item, pointer, problems)
 
-    def _with_definitions(
-        self, item: dict[str, Any], pointer: str, problems: Problems
-    ) -> Context:
+    def _with_definitions(self, item: dict[str, Any], pointer: str, problems: Problems) -> Context:
         terms = dict(self.terms)
         vocab = self.vocab
         for key, definition in item.items():
@@ -94,9 +92,7 @@ class Context:
             elif isinstance(definition, dict) and ":" in key:
                 terms.pop(key, None)  # a compact-IRI key with only a type coercion
             else:
-                problems.add(
-                    InvalidOdrl, pointer_to(pointer, key), f"the term {key!r} has no @id"
-                )
+                problems.add(InvalidOdrl, pointer_to(pointer, key), f"the term {key!r} has no @id")
         return Context(terms, self.odrl, vocab)
 
     def expand(self, value: str, *, vocab: bool) -> str | None:
@@ -221,10 +217,19 @@ class Graph:
     nodes: tuple[Node, ...]
     by_id: Mapping[str, Node]
 
+    def describes(self, value: Value) -> bool:
+        """Whether ``value`` is a node object, or refers to a node of the document."""
+        raw = value.raw
+        if isinstance(raw, dict) and set(raw) != {"@id"} and "@value" not in raw:
+            return True
+        iri = value.iri()
+        return iri is not None and iri in self.by_id
+
     def node(self, value: Value, problems: Problems) -> Node | None:
         """The node ``value`` is, or refers to; a problem (and None) when it is neither."""
         raw = value.raw
-        if isinstance(raw, dict) and not (set(raw) <= {"@id"}) and "@value" not in raw:
+        reference = isinstance(raw, dict) and set(raw) == {"@id"}
+        if isinstance(raw, dict) and not reference and "@value" not in raw:
             node = read_node(raw, value.context, value.pointer, problems)
             bare = not node.properties and not node.types and not node.unknown_keys
             return self.by_id.get(node.id, node) if bare and node.id else node

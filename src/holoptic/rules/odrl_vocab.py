@@ -8,6 +8,8 @@ policy's ``profile`` as ODRL asks of extensions.
 
 from __future__ import annotations
 
+import re
+
 from holoptic.rules.jsonld import ODRL
 from holoptic.rules.model import DPV, PD, Aggregation, ConsumerType
 
@@ -34,6 +36,9 @@ POLICY_TYPES = frozenset(
     for name in ("Policy", "Set", "Offer", "Agreement", "Request", "Ticket", "Assertion", "Privacy")
 )
 ACCEPTED_POLICY_TYPES = frozenset({SET, OFFER, POLICY})
+PERMISSION_TYPE = ODRL + "Permission"
+PROHIBITION_TYPE = ODRL + "Prohibition"
+RULE_TYPES = frozenset({PERMISSION_TYPE, PROHIBITION_TYPE, ODRL + "Duty"})
 
 # Properties
 PERMISSION = ODRL + "permission"
@@ -49,6 +54,8 @@ ASSIGNEE = ODRL + "assignee"
 CONSTRAINT = ODRL + "constraint"
 REFINEMENT = ODRL + "refinement"
 DUTY = ODRL + "duty"
+REMEDY = ODRL + "remedy"
+INHERIT_FROM = ODRL + "inheritFrom"
 LEFT = ODRL + "leftOperand"
 OPERATOR = ODRL + "operator"
 RIGHT = ODRL + "rightOperand"
@@ -119,3 +126,15 @@ def short(iri: str) -> str:
     if iri.startswith(ODRL):
         return "odrl:" + iri[len(ODRL) :]
     return compact(iri)
+
+
+_UNEXPANDED = re.compile(r"([A-Za-z][A-Za-z0-9_.-]*):(?!//)")
+_SCHEMES = frozenset({"urn", "http", "https", "mailto", "tag", "did", "data", "file"})
+
+
+def unknown(iri: str) -> str:
+    """``iri`` for a message, with a hint when it looks like a compact IRI left unexpanded."""
+    match = _UNEXPANDED.match(iri)
+    if match and match.group(1).lower() not in _SCHEMES:
+        return f"{iri} (the prefix {match.group(1)}: is not defined in @context)"
+    return short(iri)
