@@ -9,10 +9,9 @@ hierarchy whichever operator names it: ``eq`` and ``isA`` both cover narrower pu
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime
 
 from holoptic.rules import odrl_vocab as v
 from holoptic.rules.errors import (
@@ -22,16 +21,14 @@ from holoptic.rules.errors import (
     UnknownTerm,
     UnsupportedConstraint,
     UnsupportedOperator,
-    UnsupportedProperty,
-    pointer_to,
 )
 from holoptic.rules.jsonld import Graph, Node, Value
 from holoptic.rules.model import Aggregation, ConsumerType, Duty, Effect, Period
+from holoptic.rules.odrl_values import integer, moment, show
 from holoptic.rules.taxonomy import PURPOSE, Taxonomy
 
 _MAX_NESTING = 8
 _CONSTRAINT_PROPERTIES = frozenset({v.LEFT, v.OPERATOR, v.RIGHT, v.UID})
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _KNOWN_OPERANDS = (
     "purpose, dateTime, spatial, recipient, hol:aggregation, hol:minGroupSize, hol:dataPeriod"
 )
@@ -178,7 +175,7 @@ class ConstraintReader:
             iri = value.iri()
             if iri is None or not (self.taxonomy.known(iri) and self.taxonomy.covers(PURPOSE, iri)):
                 self.problems.add(
-                    UnknownTerm, value.pointer, f"{_show(value)} is not a known DPV purpose"
+                    UnknownTerm, value.pointer, f"{show(value)} is not a known DPV purpose"
                 )
             else:
                 found.add(iri)
@@ -211,7 +208,7 @@ class ConstraintReader:
                 self.problems.add(
                     UnknownTerm,
                     value.pointer,
-                    f"{_show(value)} is neither a consumer (urn:holoptic:consumer:<id>) nor a "
+                    f"{show(value)} is neither a consumer (urn:holoptic:consumer:<id>) nor a "
                     "consumer type (hol:PublicBody, hol:Research, hol:NonProfit, hol:Commercial)",
                 )
 
@@ -241,7 +238,7 @@ class ConstraintReader:
             self.problems.add(
                 InvalidValue,
                 rights[0].pointer,
-                f"{_show(rights[0])} is not an xsd:dateTime or xsd:date",
+                f"{show(rights[0])} is not an xsd:dateTime or xsd:date",
             )
             return
         at, step = parsed
@@ -263,7 +260,7 @@ class ConstraintReader:
                 self.problems.add(
                     UnknownTerm,
                     value.pointer,
-                    f"{_show(value)} is not hol:raw, hol:pseudonymised, hol:aggregate or hol:dp",
+                    f"{show(value)} is not hol:raw, hol:pseudonymised, hol:aggregate or hol:dp",
                 )
             else:
                 draft.aggregation = level
@@ -278,64 +275,3 @@ class ConstraintReader:
                 self.problems.add(InvalidValue, value.pointer, "a group size is a positive integer")
             else:
                 draft.min_group_size = size
-
-
-def check_properties(
-    node: Node, allowed: frozenset[str], what: str, problems: Problems, hints: dict[str, str]
-) -> None:
-    """A problem for each key no context defines and each property Holoptic would drop.
-
-    Descriptive properties (Dublin Core, RDFS, SKOS, schema.org) are allowed anywhere.
-    """
-    for key in node.unknown_keys:
-        problems.add(
-            UnknownTerm,
-            pointer_to(node.pointer, key),
-            f"{key!r} is not defined by the @context (ODRL terms need the ODRL context)",
-        )
-    for iri, values in node.properties.items():
-        if iri not in allowed and not iri.startswith(v.ANNOTATIONS):
-            problems.add(
-                UnsupportedProperty,
-                values[0].pointer,
-                f"{what} with {v.short(iri)} is not supported{hints.get(iri, '')}",
-            )
-
-
-def moment(value: Value) -> tuple[datetime, timedelta] | None:
-    """The instant a dateTime (or date) literal names, and the step to the next one.
-
-    A date is its first instant, UTC; a time without a zone is UTC. The step turns ODRL's
-    exclusive and inclusive bounds into half-open periods: ``gt t`` starts at ``t + step``.
-    """
-    literal = value.literal()
-    if literal is None or not isinstance(literal[0], str):
-        return None
-    text, kind = literal[0], literal[1]
-    try:
-        if kind == v.XSD + "date" or (kind is None and _DATE.fullmatch(text)):
-            day = date.fromisoformat(text)
-            return datetime(day.year, day.month, day.day, tzinfo=UTC), timedelta(days=1)
-        if kind in (None, v.XSD + "dateTime", v.XSD + "dateTimeStamp"):
-            at = datetime.fromisoformat(text)
-            return (at if at.tzinfo else at.replace(tzinfo=UTC)), timedelta(microseconds=1)
-    except ValueError:
-        return None
-    return None
-
-
-def integer(value: Value) -> int | None:
-    literal = value.literal()
-    if literal is None or isinstance(literal[0], bool):
-        return None
-    raw = literal[0]
-    if isinstance(raw, int):
-        return raw
-    if isinstance(raw, str) and re.fullmatch(r"[+-]?\d+", raw.strip()):
-        return int(raw)
-    return None
-
-
-def _show(value: Value) -> str:
-    iri = value.iri()
-    return v.unknown(iri) if iri else repr(value.raw)

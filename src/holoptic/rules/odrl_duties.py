@@ -28,7 +28,7 @@ from holoptic.rules.errors import (
 )
 from holoptic.rules.jsonld import Graph, Node, Value
 from holoptic.rules.model import Duty, DutyAction
-from holoptic.rules.odrl_constraints import check_properties
+from holoptic.rules.odrl_values import check_properties
 
 _DUTY_PROPERTIES = frozenset({v.ACTION, v.REFINEMENT, v.UID})
 _REFINEMENT_PROPERTIES = frozenset({v.LEFT, v.OPERATOR, v.RIGHT, v.UNIT, v.UID})

@@ -32,8 +32,9 @@ from holoptic.rules.errors import (
 )
 from holoptic.rules.jsonld import Graph, Node, Value, read_graph
 from holoptic.rules.model import Aggregation, Effect, Rule
-from holoptic.rules.odrl_constraints import ConstraintReader, Draft, check_properties
+from holoptic.rules.odrl_constraints import ConstraintReader, Draft
 from holoptic.rules.odrl_duties import read_duty
+from holoptic.rules.odrl_values import check_properties
 from holoptic.rules.taxonomy import PERSONAL_DATA, Taxonomy
 
 _POLICY_PROPERTIES = frozenset(
