@@ -401,6 +401,14 @@ def test_keys_no_context_defines() -> None:
     kind, problems = refused(document)
     assert kind is UnknownTerm
     assert problems == [("rules.unknown_term", "/odrl:permission/0/colour")]
+    rule = document["odrl:permission"][0]
+    rule.pop("colour")
+    rule["odrl:action"] = "use"  # a bare ODRL word, but no ODRL context
+    with pytest.raises(UnknownTerm) as caught:
+        load(document)
+    [problem] = caught.value.details["problems"]
+    assert problem["pointer"] == "/odrl:permission/0/odrl:action"
+    assert problem["message"].startswith("'use' is not defined by the @context")
 
 
 def test_unknown_odrl_words_are_refused_not_dropped() -> None:

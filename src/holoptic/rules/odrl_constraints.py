@@ -24,7 +24,7 @@ from holoptic.rules.errors import (
 )
 from holoptic.rules.jsonld import Graph, Node, Value
 from holoptic.rules.model import Aggregation, ConsumerType, Duty, Effect, Period
-from holoptic.rules.odrl_values import integer, moment, show
+from holoptic.rules.odrl_values import check_properties, integer, moment, not_an_iri, show
 from holoptic.rules.taxonomy import PURPOSE, Taxonomy
 
 _MAX_NESTING = 8
@@ -133,7 +133,8 @@ class ConstraintReader:
             return None
         iri = values[0].iri(vocab=True)
         if iri is None:
-            self.problems.add(InvalidOdrl, values[0].pointer, f"the {name} must be an IRI")
+            kind, message = not_an_iri(values[0], f"the {name}")
+            self.problems.add(kind or InvalidOdrl, values[0].pointer, message)
         return iri
 
     def _operator(self, node: Node, operator: str, allowed: tuple[str, ...], left: str) -> bool:

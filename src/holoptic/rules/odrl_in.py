@@ -34,7 +34,7 @@ from holoptic.rules.jsonld import Graph, Node, Value, read_graph
 from holoptic.rules.model import Aggregation, Effect, Rule
 from holoptic.rules.odrl_constraints import ConstraintReader, Draft
 from holoptic.rules.odrl_duties import read_duty
-from holoptic.rules.odrl_values import check_properties
+from holoptic.rules.odrl_values import check_properties, not_an_iri
 from holoptic.rules.taxonomy import PERSONAL_DATA, Taxonomy
 
 _POLICY_PROPERTIES = frozenset(
@@ -177,11 +177,8 @@ class _PolicyReader:
         for value in values:
             iri = None if self.graph.describes(value) else value.iri(vocab=True)
             if iri is None:
-                self.problems.add(
-                    UnsupportedAction,
-                    value.pointer,
-                    "the action is written as a word or IRI (use), without refinements",
-                )
+                kind, message = not_an_iri(value, "the action (use, without refinements)")
+                self.problems.add(kind or UnsupportedAction, value.pointer, message)
             elif iri != v.USE:
                 self.problems.add(
                     UnsupportedAction,

@@ -75,3 +75,13 @@ def integer(value: Value) -> int | None:
 def show(value: Value) -> str:
     iri = value.iri()
     return v.unknown(iri) if iri else repr(value.raw)
+
+
+def not_an_iri(value: Value, what: str) -> tuple[type[UnknownTerm] | None, str]:
+    """Why ``value`` names no IRI: an undefined word (``UnknownTerm``) or a wrong shape."""
+    if isinstance(value.raw, str):
+        return (
+            UnknownTerm,
+            f"{value.raw!r} is not defined by the @context (ODRL words need the ODRL context)",
+        )
+    return None, f"{what} is written as a word or an IRI"
