@@ -12,6 +12,7 @@ from holoptic.bootstrap import Services
 from holoptic.consumers.model import Consumer
 from holoptic.rules.model import DPV, PD, Aggregation, Effect, Rule
 from holoptic.trace.keys import create_log_key
+from tests.e2e.conftest import cli, database_url, ready  # noqa: F401  (CLI fixtures)
 
 PLANNING = DPV + "PublicPolicyMaking"
 PUBLIC_BENEFIT = DPV + "PublicBenefit"
