@@ -174,3 +174,59 @@ def test_the_uses_page_shows_uses_rules_and_withdraws_grants(
     done = client.post(f"/uses/grants/{grant.id}/withdraw", data={"csrf_token": csrf})
     assert done.status_code in (200, 303)
     assert services.grants.grants(member.id)[0].status(services.clock.now()).value == "withdrawn"
+
+
+def _logged_in(client: TestClient, commons: Commons) -> str:
+    services = commons.services
+    services.identity.sign_up("Yves", "yves@valmont.example", "correct horse battery 9")
+    login = client.get("/login")
+    csrf = login.text.split('name="csrf_token" value="')[1].split('"')[0]
+    client.post(
+        "/login",
+        data={
+            "email": "yves@valmont.example",
+            "password": "correct horse battery 9",
+            "csrf_token": csrf,
+        },
+    )
+    page = client.get("/uses", headers={"Accept-Language": "en"})
+    return page.text.split('name="csrf_token" value="')[1].split('"')[0]
+
+
+def test_the_sentence_form_writes_a_rule_and_refuses_a_broken_one(
+    commons: Commons, client: TestClient
+) -> None:
+    csrf = _logged_in(client, commons)
+    member = commons.services.vault.find_by_email("yves@valmont.example")
+    assert member is not None
+    sentence = {
+        "csrf_token": csrf,
+        "effect": "permit",
+        "who": "public_body",
+        "category": LOCATION,
+        "purpose": "https://w3id.org/dpv#PublicPolicyMaking",
+        "level": "aggregate",
+        "group": "10",
+        "until": "2027-12-31",
+    }
+    done = client.post("/uses/rules", data=sentence, follow_redirects=False)
+    assert done.status_code == 303
+    [rule] = commons.services.rules.rules(member.id)
+    assert rule.min_group_size == 10 and rule.aggregation is Aggregation.AGGREGATE
+    assert rule.validity is not None and rule.validity.end is not None
+    assert rule.validity.end.date().isoformat() == "2027-12-31"
+    for broken in ({"group": "1"}, {"until": "tomorrow"}, {"level": "exact"}, {"category": "x"}):
+        refused = client.post(
+            "/uses/rules", data=sentence | broken, headers={"Accept-Language": "en"}
+        )
+        assert refused.status_code == 422, broken
+        assert 'role="alert"' in refused.text
+    assert len(commons.services.rules.rules(member.id)) == 1  # nothing half-written
+    page = client.get("/uses", headers={"Accept-Language": "en"})
+    text = " ".join(page.text.split())
+    assert "Allow public bodies to use my Location data for Public policy making" in text
+    retired = client.post(
+        f"/uses/rules/{rule.id}/retire", data={"csrf_token": csrf}, follow_redirects=False
+    )
+    assert retired.status_code == 303
+    assert commons.services.rules.rules(member.id) == []
