@@ -115,7 +115,13 @@ class Services:
 
     @cached_property
     def grants(self) -> ConsentService:
-        return ConsentService(self.uow, self.taxonomy, self.clock, self._intermediary)
+        return ConsentService(
+            self.uow,
+            self.taxonomy,
+            self.clock,
+            self._intermediary,
+            lambda: self.keyring.current.derive("holoptic/consent-subjects/v1"),
+        )
 
     def _intermediary(self) -> Party:
         """The community running Holoptic, as consent records name it."""

@@ -143,3 +143,40 @@ def test_malformed_requests_are_errors_and_log_nothing(commons: Commons, query: 
     with pytest.raises(InvalidUseRequest):
         commons.services.gate.request(query, token=commons.token)
     assert commons.services.log.state().size == before
+
+
+def test_consent_records_name_the_member_by_a_pseudonym_per_consumer(commons: Commons) -> None:
+    services = commons.services
+    member = commons.members[7]
+    commons.permit(member)
+    other = services.consumers.register("Labo", "research", "labo@uga.example")
+    services.consumers.approve(other.id)
+    query = UseQuery(PLANNING, (GPS,), members=(member,))
+    first = services.gate.request(query, token=commons.token).members[0].grant_id
+    second = services.gate.request(query, consumer_id=other.id).members[0].grant_id
+    assert first and second and first != second
+    records = [json.dumps(services.grants.record(member, g)) for g in (first, second)]
+    receipts = [services.grants.receipt(member, g)["piiPrincipalId"] for g in (first, second)]
+    assert member not in records[0] and member not in records[1]
+    assert receipts[0] != receipts[1]
+
+
+def test_concurrent_uses_never_fork_the_log(commons: Commons) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    services = commons.services
+    for member in commons.members:
+        commons.permit(member)
+
+    def ask(n: int) -> int:
+        member = commons.members[n % len(commons.members)]
+        outcome = services.gate.request(
+            UseQuery(PLANNING, (GPS,), members=(member,)), token=commons.token
+        )
+        return outcome.log_indexes[0]
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        indexes = list(pool.map(ask, range(40)))
+    assert sorted(indexes) == list(range(40))  # one leaf each, no index twice
+    assert services.log.state().size == 40
+    assert services.log.audit().ok

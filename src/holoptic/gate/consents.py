@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from holoptic.clock import Clock
+from holoptic.consent.ids import subject_pseudonym
 from holoptic.consent.model import MEMBER, Grant, Party
 from holoptic.gate.errors import GrantNotFound
 from holoptic.gate.ports import GateUnitOfWorkFactory
@@ -20,6 +21,7 @@ class ConsentService:
         taxonomy: Taxonomy,
         clock: Clock,
         intermediary: Callable[[], Party],
+        subject_key: Callable[[], bytes],
         jurisdiction: str = "FR",
         policy_url: str = "https://holoptic.example/policy",
     ) -> None:
@@ -27,6 +29,7 @@ class ConsentService:
         self._taxonomy = taxonomy
         self._clock = clock
         self._intermediary = intermediary
+        self._subject_key = subject_key
         self._jurisdiction = jurisdiction
         self._policy_url = policy_url
 
@@ -55,7 +58,7 @@ class ConsentService:
         from holoptic.consent.record import consent_record
 
         grant = self.grant(member_id, grant_id).settle(self._clock.now())
-        return consent_record(grant, self._intermediary(), subject_ref(grant))
+        return consent_record(grant, self._intermediary(), self._subject(grant))
 
     def receipt(self, member_id: str, grant_id: str) -> dict[str, Any]:
         from holoptic.consent.receipt import kantara_receipt
@@ -64,13 +67,14 @@ class ConsentService:
         return kantara_receipt(
             grant,
             self._intermediary(),
-            subject_ref(grant),
+            self._subject(grant),
             self._jurisdiction,
             self._policy_url,
             lambda iri: self._taxonomy.label(iri, "en"),
         )
 
 
-def subject_ref(grant: Grant) -> str:
-    """The member as records name them: an opaque reference, never a name or e-mail."""
-    return f"urn:holoptic:member:{grant.member_id}"
+    def _subject(self, grant: Grant) -> str:
+        """The member as this consumer's records name them: a keyed pseudonym per
+        consumer, so two consumers cannot join their records on it."""
+        return subject_pseudonym(self._subject_key(), grant.member_id, grant.consumer_id)
