@@ -73,7 +73,6 @@ class ConsentService:
             lambda iri: self._taxonomy.label(iri, "en"),
         )
 
-
     def _subject(self, grant: Grant) -> str:
         """The member as this consumer's records name them: a keyed pseudonym per
         consumer, so two consumers cannot join their records on it."""

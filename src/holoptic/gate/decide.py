@@ -43,6 +43,7 @@ class MemberDecider:
         self._query = query
         self._now = now
         self._grant = grant
+        self.grants: dict[str, list[Grant]] = {}  # each member's grants to this consumer
 
     def decide(
         self, members: Sequence[str], items: Sequence[DataItem]
@@ -97,7 +98,8 @@ class MemberDecider:
 
     def _rules(self, members: Sequence[str]) -> dict[str, list[Rule]]:
         rules = self._uow.rules.in_force_for(members)
-        grants = self._uow.grants.of_consumer(self._consumer.id, members)
+        grants = self._uow.grants.of_consumer(self._consumer.id, members) if members else {}
+        self.grants = grants
         for member_id, granted in grants.items():
             for grant in granted:
                 if grant.status(self._now) is GrantStatus.WITHDRAWN:

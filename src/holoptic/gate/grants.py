@@ -68,9 +68,9 @@ class GrantKeeper:
         query: UseQuery,
         decision: Decision,
         now: datetime,
+        existing: list[Grant],
     ) -> str:
         """The id of an active grant covering this permitted use, created if needed."""
-        existing = self._uow.grants.of_consumer(consumer.id, [member_id]).get(member_id, [])
         for grant in existing:
             if (
                 grant.active_at(now)

@@ -16,7 +16,7 @@ from holoptic.identity.ports import IdentityRepository
 from holoptic.rules.model import Period
 from holoptic.rules.ports import RuleRepository
 from holoptic.trace.ports import TraceRepository
-from holoptic.vault.model import DataItem
+from holoptic.vault.model import DataItem, WrappedKey
 from holoptic.vault.ports import VaultRepository
 
 
@@ -67,6 +67,11 @@ class UseRepository(Protocol):
         ...
 
     def existing_members(self, member_ids: Collection[str]) -> set[str]: ...
+    def sealed(self, item_ids: Collection[str]) -> tuple[dict[str, bytes], list[WrappedKey]]:
+        """Item blobs and their members' wrapped keys (members whose key is gone are
+        missing: their items cannot be opened)."""
+        ...
+
     def parts_of(self, use_ids: Collection[str]) -> dict[str, list[MemberUse]]: ...
     def items_by_hash(
         self, member_ids: Collection[str], hashes: Collection[str]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from holoptic.clock import Clock
@@ -29,11 +29,13 @@ from holoptic.identity.service import hash_token
 from holoptic.rules.model import Aggregation, Outcome
 from holoptic.rules.taxonomy import Taxonomy
 from holoptic.trace.log import UsageLog
+from holoptic.vault.crypto import MemberCipher
 from holoptic.vault.model import DataItem
 from holoptic.vault.records import decode_lines
 from holoptic.vault.service import VaultService, new_id
 
 UNAUTHENTICATED = "unauthenticated"
+TOUCH_EVERY = timedelta(minutes=1)
 
 
 class Gate:
@@ -86,15 +88,18 @@ class Gate:
     def _consumer(
         self, uow: GateUnitOfWork, token: str | None, consumer_id: str | None, now: datetime
     ) -> Consumer | None:
-        if token is not None:
-            found = uow.identity.find_token(hash_token(token))
-            if found is None or not found.active_at(now) or found.consumer_id is None:
-                return None
-            if Scope.USES_REQUEST not in found.scopes:
-                return None
-            uow.identity.touch_token(found.id, now)
-            consumer_id = found.consumer_id
-        return uow.consumers.get(consumer_id) if consumer_id else None
+        if token is None:
+            return uow.consumers.get(consumer_id) if consumer_id else None
+        found = uow.consumers.by_token(hash_token(token))
+        if found is None:
+            return None
+        api_token, consumer = found
+        if not api_token.active_at(now) or Scope.USES_REQUEST not in api_token.scopes:
+            return None
+        last = api_token.last_used_at
+        if last is None or now - last > TOUCH_EVERY:  # a write per minute, not per request
+            uow.identity.touch_token(api_token.id, now)
+        return consumer
 
     def _decide(
         self,
@@ -123,7 +128,9 @@ class Gate:
             if decision.outcome is Outcome.PERMIT:
                 released = [i for i in member_items if i.category in decision.permitted]
                 released_items[member_id] = released
-                grant_id = grant_id or keeper.ensure(member_id, consumer, query, decision, now)
+                grant_id = grant_id or keeper.ensure(
+                    member_id, consumer, query, decision, now, decider.grants.get(member_id, [])
+                )
             else:
                 released = []
             uses.append(decider.member_use(member_id, decision, grant_id, released))
@@ -133,8 +140,8 @@ class Gate:
     def _candidates(self, uow: GateUnitOfWork, query: UseQuery, grant: Grant | None) -> list[str]:
         if grant is not None:
             return [grant.member_id]
-        if query.members is not None:
-            return sorted(uow.uses.existing_members(query.members))
+        if query.members is not None:  # unknown ids hold no items: they drop out below
+            return sorted(set(query.members))
         return uow.rules.members_with_rules()
 
     def _release(
@@ -146,14 +153,17 @@ class Gate:
     ) -> dict[str, Any] | None:
         if not any(items.values()):
             return None
-        ciphers: dict[str, Any] = {}
+        blobs: dict[str, bytes] = {}
+        ciphers: dict[str, MemberCipher] = {}
+        if not query.aggregation.grouped:  # aggregates read metadata only
+            blobs, keys = uow.uses.sealed([i.id for v in items.values() for i in v])
+            ciphers = {key.member_id: self._vault.open_key(key) for key in keys}
 
         def open_records(item: DataItem) -> list[dict[str, Any]]:
             cipher = ciphers.get(item.member_id)
-            if cipher is None:
-                cipher = ciphers[item.member_id] = self._vault.cipher(uow.vault, item.member_id)
-            blob = uow.vault.get_blob(item.id)
-            return decode_lines(cipher.open(item.id, blob or b""))
+            if cipher is None:  # the member's key is gone: raise as the vault does
+                cipher = self._vault.cipher(uow.vault, item.member_id)
+            return decode_lines(cipher.open(item.id, blobs.get(item.id, b"")))
 
         def name_member(member_id: str) -> str:
             if query.aggregation is Aggregation.PSEUDONYMISED:

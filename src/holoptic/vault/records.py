@@ -90,4 +90,11 @@ def encode_lines(lines: Iterable[str]) -> bytes:
 
 
 def decode_lines(payload: bytes) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in payload.decode().splitlines() if line]
+    """The records of a blob: one ``json.loads`` of the lines as an array (fast), or line
+    by line when that fails, so the error names the line that is broken."""
+    lines = [line for line in payload.decode().splitlines() if line]
+    try:
+        decoded = json.loads("[" + ",".join(lines) + "]")
+    except json.JSONDecodeError:
+        decoded = [json.loads(line) for line in lines]
+    return decoded if isinstance(decoded, list) else [decoded]

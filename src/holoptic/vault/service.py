@@ -52,8 +52,12 @@ class VaultService:
             if repo.get_member(member_id) is None:
                 raise MemberNotFound(f"no member {member_id}", member_id=member_id)
             raise MemberKeyDestroyed(f"the key of member {member_id} was destroyed")
+        return self.open_key(wrapped)
+
+    def open_key(self, wrapped: WrappedKey) -> MemberCipher:
+        """The cipher of a wrapped key already read (the gate reads it with the blobs)."""
         master = self._keyring.get(wrapped.master_key_id)
-        return MemberCipher(master.unwrap(member_id, wrapped.wrapped))
+        return MemberCipher(master.unwrap(wrapped.member_id, wrapped.wrapped))
 
     def create_community(self, slug: str, name: str) -> Community:
         if not _SLUG.match(slug):

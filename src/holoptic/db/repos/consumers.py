@@ -6,11 +6,13 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from holoptic.consumers.model import Consumer, ConsumerStatus
 from holoptic.db import schema as t
+from holoptic.db.repos.identity import _token
 from holoptic.db.repos.vault import must_utc, utc
+from holoptic.identity.model import ApiToken
 from holoptic.rules.model import ConsumerType
 
 
@@ -26,6 +28,15 @@ def _consumer(row: Mapping[Any, Any]) -> Consumer:
         address=row["address"],
         approved_at=utc(row["approved_at"]),
     )
+
+
+# Built once: the gate runs this on every request (SQLAlchemy then skips re-building it).
+_BY_TOKEN = (
+    select(t.api_tokens, *[c.label("c__" + c.name) for c in t.consumers.c])
+    .join(t.consumers, t.consumers.c.id == t.api_tokens.c.consumer_id)
+    .where(t.api_tokens.c.token_hash == bindparam("token_hash"))
+)
+_BY_ID = select(t.consumers).where(t.consumers.c.id == bindparam("consumer_id"))
 
 
 class SqlConsumerRepository:
@@ -50,9 +61,17 @@ class SqlConsumerRepository:
         )
 
     def get(self, consumer_id: str) -> Consumer | None:
-        query = select(t.consumers).where(t.consumers.c.id == consumer_id)
-        row = self._c.execute(query).mappings().first()
+        row = self._c.execute(_BY_ID, {"consumer_id": consumer_id}).mappings().first()
         return _consumer(row) if row else None
+
+    def by_token(self, token_hash: str) -> tuple[ApiToken, Consumer] | None:
+        """A consumer's token and the consumer, in one query (the gate's first read)."""
+        row = self._c.execute(_BY_TOKEN, {"token_hash": token_hash}).mappings().first()
+        if row is None:
+            return None
+        prefix = "c__"
+        consumer = {k[len(prefix) :]: v for k, v in row.items() if k.startswith(prefix)}
+        return _token(row), _consumer(consumer)
 
     def list(self, status: ConsumerStatus | None = None) -> list[Consumer]:
         query = select(t.consumers).order_by(t.consumers.c.name, t.consumers.c.id)

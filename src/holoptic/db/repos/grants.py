@@ -8,7 +8,7 @@ from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from holoptic.consent.model import ConsentEvent, ConsentEventKind, Grant, Party
 from holoptic.db import schema as t
@@ -16,6 +16,13 @@ from holoptic.db.repos.vault import must_utc, utc
 from holoptic.rules.model import Aggregation, ConsumerType
 
 CHUNK = 400
+_OF_ONE = (
+    select(t.grants)
+    .where(
+        t.grants.c.consumer_id == bindparam("consumer"), t.grants.c.member_id == bindparam("member")
+    )
+    .order_by(t.grants.c.given_at, t.grants.c.id)
+)
 
 
 def _body(grant: Grant) -> str:
@@ -122,6 +129,10 @@ class SqlGrantRepository:
         c = t.grants.c
         found: dict[str, list[Grant]] = defaultdict(list)
         ids = sorted(set(member_ids))
+        if len(ids) == 1:
+            params = {"consumer": consumer_id, "member": ids[0]}
+            grants = [_grant(row) for row in self._c.execute(_OF_ONE, params).mappings()]
+            return {ids[0]: grants} if grants else {}
         for start in range(0, len(ids), CHUNK):
             query = (
                 select(t.grants)

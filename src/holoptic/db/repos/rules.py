@@ -8,7 +8,7 @@ from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from holoptic.db import schema as t
 from holoptic.db.repos.vault import utc
@@ -16,6 +16,11 @@ from holoptic.rules.codec import rule_body, rule_from_body
 from holoptic.rules.model import Rule
 
 CHUNK = 400
+_ONE_MEMBER = (
+    select(t.usage_rules)
+    .where(t.usage_rules.c.member_id == bindparam("member"), t.usage_rules.c.retired_at.is_(None))
+    .order_by(t.usage_rules.c.created_at, t.usage_rules.c.id)
+)
 
 
 def _rule(row: Mapping[Any, Any]) -> Rule:
@@ -57,6 +62,10 @@ class SqlRuleRepository:
         c = t.usage_rules.c
         found: dict[str, list[Rule]] = defaultdict(list)
         ids = sorted(set(member_ids))
+        if len(ids) == 1:
+            rows = self._c.execute(_ONE_MEMBER, {"member": ids[0]}).mappings()
+            rules = [_rule(row) for row in rows]
+            return {ids[0]: rules} if rules else {}
         for start in range(0, len(ids), CHUNK):
             query = (
                 select(t.usage_rules)

@@ -7,16 +7,57 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, or_, select
+from sqlalchemy import Connection, bindparam, or_, select
 
 from holoptic.db import schema as t
+from holoptic.db.repos.raw import insert_sql, stamp
 from holoptic.db.repos.vault import _item, must_utc
 from holoptic.gate.model import MemberUse
 from holoptic.gate.ports import StoredUse
 from holoptic.rules.model import Outcome, Period
-from holoptic.vault.model import DataItem
+from holoptic.vault.model import DataItem, WrappedKey
 
 CHUNK = 400
+USE_COLUMNS = (
+    "id",
+    "consumer_id",
+    "purpose",
+    "aggregation",
+    "decision",
+    "request",
+    "first_leaf",
+    "leaf_count",
+    "created_at",
+)
+PART_COLUMNS = (
+    "use_id",
+    "member_id",
+    "decision",
+    "grant_id",
+    "leaf_index",
+    "body",
+    "created_at",
+)
+_SEALED = (
+    select(
+        t.item_blobs.c.item_id,
+        t.item_blobs.c.ciphertext,
+        t.data_items.c.member_id,
+        t.member_keys.c.master_key_id,
+        t.member_keys.c.wrapped,
+    )
+    .join(t.data_items, t.data_items.c.id == t.item_blobs.c.item_id)
+    .join(t.member_keys, t.member_keys.c.member_id == t.data_items.c.member_id)
+    .where(t.item_blobs.c.item_id.in_(bindparam("ids", expanding=True)))
+)
+_ONE_MEMBER_ITEMS = (  # the gate's usual read: one member, no period
+    select(t.data_items)
+    .where(
+        t.data_items.c.member_id == bindparam("member"),
+        t.data_items.c.category.in_(bindparam("categories", expanding=True)),
+    )
+    .order_by(t.data_items.c.kind, t.data_items.c.period_start, t.data_items.c.id)
+)
 
 
 def _use(row: Mapping[Any, Any]) -> StoredUse:
@@ -55,21 +96,16 @@ class SqlUseRepository:
         self._c = connection
 
     def add_use(self, use: StoredUse, members: Sequence[MemberUse], at: datetime) -> None:
-        self._c.execute(
-            insert(t.uses).values(
-                id=use.id,
-                consumer_id=use.consumer_id,
-                purpose=use.purpose,
-                aggregation=use.aggregation,
-                decision=use.decision,
-                request=json.dumps(use.request, sort_keys=True),
-                first_leaf=use.first_leaf,
-                leaf_count=use.leaf_count,
-                created_at=use.created_at,
-            )
+        when = stamp(self._c, use.created_at)
+        request = json.dumps(use.request, sort_keys=True)
+        row = (use.id, use.consumer_id, use.purpose, use.aggregation, use.decision, request)
+        self._c.exec_driver_sql(
+            insert_sql(self._c, "uses", USE_COLUMNS),
+            (*row, use.first_leaf, use.leaf_count, when),
         )
         if members:
-            self._c.execute(insert(t.use_members), [_member_row(use.id, m, at) for m in members])
+            parts = [_member_row(use.id, m, stamp(self._c, at)) for m in members]
+            self._c.exec_driver_sql(insert_sql(self._c, "use_members", PART_COLUMNS), parts)
 
     def get_use(self, use_id: str) -> StoredUse | None:
         row = self._c.execute(select(t.uses).where(t.uses.c.id == use_id)).mappings().first()
@@ -110,6 +146,9 @@ class SqlUseRepository:
     ) -> list[DataItem]:
         c = t.data_items.c
         ids = sorted(set(member_ids))
+        if len(ids) == 1 and period is None:
+            params = {"member": ids[0], "categories": sorted(categories)}
+            return [_item(r) for r in self._c.execute(_ONE_MEMBER_ITEMS, params).mappings()]
         found: list[DataItem] = []
         for start in range(0, len(ids), CHUNK):
             query = select(t.data_items).where(
@@ -145,6 +184,18 @@ class SqlUseRepository:
             found.extend(_item(row) for row in self._c.execute(query).mappings())
         return found
 
+    def sealed(self, item_ids: Collection[str]) -> tuple[dict[str, bytes], list[WrappedKey]]:
+        """Item blobs and their members' wrapped keys, in one query per chunk."""
+        ids = sorted(set(item_ids))
+        blobs: dict[str, bytes] = {}
+        keys: dict[str, WrappedKey] = {}
+        for start in range(0, len(ids), CHUNK):
+            params = {"ids": ids[start : start + CHUNK]}
+            for item_id, blob, member_id, key_id, wrapped in self._c.execute(_SEALED, params):
+                blobs[item_id] = bytes(blob)
+                keys[member_id] = WrappedKey(member_id, key_id, bytes(wrapped))
+        return blobs, list(keys.values())
+
     def existing_members(self, member_ids: Collection[str]) -> set[str]:
         ids = sorted(set(member_ids))
         found: set[str] = set()
@@ -154,7 +205,7 @@ class SqlUseRepository:
         return found
 
 
-def _member_row(use_id: str, use: MemberUse, at: datetime) -> dict[str, Any]:
+def _member_row(use_id: str, use: MemberUse, at: Any) -> tuple[Any, ...]:
     body = {
         "rules": list(use.rules),
         "explanation": use.explanation,
@@ -162,12 +213,5 @@ def _member_row(use_id: str, use: MemberUse, at: datetime) -> dict[str, Any]:
         "categories": list(use.categories),
         "duties": use.duties,
     }
-    return {
-        "use_id": use_id,
-        "member_id": use.member_id,
-        "decision": use.outcome.value,
-        "grant_id": use.grant_id,
-        "leaf_index": use.leaf_index,
-        "body": json.dumps(body, sort_keys=True),
-        "created_at": at,
-    }
+    text = json.dumps(body, sort_keys=True)
+    return (use_id, use.member_id, use.outcome.value, use.grant_id, use.leaf_index, text, at)
