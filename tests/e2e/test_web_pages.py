@@ -241,3 +241,48 @@ def test_assets_are_vendored_with_recorded_versions(anonymous: TestClient) -> No
     assert "/static/vendor/htmx.min.js" in assets
     for asset in assets:
         assert asset.startswith("/static/"), f"no asset may come from another site: {asset}"
+
+
+def test_an_organisation_registers_and_a_steward_approves_it(
+    app: FastAPI, services: Services
+) -> None:
+    from holoptic.trace.keys import create_log_key
+
+    create_log_key(services.settings.keys_dir, "valmont.example/log")
+    anonymous = TestClient(app)
+    registered = anonymous.post(
+        "/api/v1/consumers",
+        json={"name": "Labo", "type": "research", "contact_email": "labo@uga.example"},
+    )
+    assert registered.status_code == 201 and registered.json()["status"] == "pending"
+    consumer_id = registered.json()["id"]
+    bad = anonymous.post(
+        "/api/v1/consumers", json={"name": "X", "type": "spy", "contact_email": "x@y.z"}
+    )
+    assert bad.status_code == 422
+    steward_client, _ = logged_in(app, services, role=Role.STEWARD)
+    page = steward_client.get("/steward")
+    assert "Labo" in page.text and "pending" in page.text
+    approved = steward_client.post(
+        f"/steward/consumers/{consumer_id}/approve",
+        data={"csrf_token": csrf(steward_client, "/steward")},
+    )
+    assert approved.status_code == 200
+    token = re.search(r"<code>(hol_[^<]+)</code>", approved.text)
+    assert token is not None
+    body = {
+        "purpose": "https://w3id.org/dpv#AcademicResearch",
+        "categories": ["https://w3id.org/dpv/pd#Location"],
+    }
+    asked = anonymous.post(
+        "/api/v1/uses", json=body, headers={"Authorization": f"Bearer {token.group(1)}"}
+    )
+    assert asked.status_code == 403 and asked.json()["code"] == "gate.no_member"
+    steward_client.post(
+        f"/steward/consumers/{consumer_id}/suspend",
+        data={"csrf_token": csrf(steward_client, "/steward")},
+    )
+    asked = anonymous.post(
+        "/api/v1/uses", json=body, headers={"Authorization": f"Bearer {token.group(1)}"}
+    )
+    assert asked.status_code == 401

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 
 from holoptic.gate.model import Refusal, UseQuery
 from holoptic.identity.model import ApiToken, Scope
-from holoptic.rules.model import Aggregation, Period
+from holoptic.rules.model import Aggregation, ConsumerType, Period
 from holoptic.web.deps import ServicesDep
 from holoptic.web.errors import TokenRequired, problem
 from holoptic.web.routes.api import PROBLEMS, bearer, token_with
@@ -64,10 +64,34 @@ class ProductIn(BaseModel):
     url: str | None = None
 
 
+class ConsumerIn(BaseModel):
+    name: str
+    type: ConsumerType
+    contact_email: str
+    website: str | None = None
+
+
+class ConsumerOut(BaseModel):
+    id: str
+    name: str
+    type: ConsumerType
+    status: str
+
+
 class Declared(BaseModel):
     id: str
     name: str
     created_at: datetime
+
+
+@router.post("/consumers", response_model=ConsumerOut, status_code=201, responses={})
+def register_consumer(services: ServicesDep, body: ConsumerIn) -> ConsumerOut:
+    """Register an organisation. It stays pending until a steward approves it, who then
+    hands it its API token; until then it can ask for nothing."""
+    consumer = services.consumers.register(body.name, body.type, body.contact_email, body.website)
+    return ConsumerOut(
+        id=consumer.id, name=consumer.name, type=consumer.type, status=consumer.status.value
+    )
 
 
 @router.post(
