@@ -1,0 +1,163 @@
+"""Daily flows: demurrage and universal dividends, posted in batches, once per day.
+
+Each flow transfer's id is ``kind:currency:day:account``, so a day run twice, or rerun
+after an interruption, applies each leg once: accounts already in that day's flow are
+skipped, the remaining ones are posted batch by batch (one transaction each, invariants
+checked), and a ``ledger_flows`` row marks the day's flow complete. Amounts come from
+``holoptic.currency.flows`` (integer arithmetic, rounding down per account).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from holoptic.clock import Clock
+from holoptic.currency.flows import demurrage_batch, dividend_on, is_dividend_day
+from holoptic.currency.model import CurrencySpec, UniversalDividend
+from holoptic.ledger.accounts import account_id, holder_account
+from holoptic.ledger.book import Book
+from holoptic.ledger.flows import FlowBatch, FlowKind
+from holoptic.ledger.invariants import check_changes
+from holoptic.ledger.model import AccountKind, Balance
+from holoptic.ledger.payments import InvariantBroken
+from holoptic.ledger.ports import LedgerUnitOfWorkFactory
+
+BATCH = 5_000
+
+
+@dataclass(frozen=True, slots=True)
+class FlowReport:
+    currency: str
+    kind: str
+    day: date
+    accounts: int  # legs posted by this run
+    amount: int  # their total
+    skipped: bool  # the day's flow was already complete
+
+
+class DailyFlows:
+    def __init__(
+        self,
+        uow: LedgerUnitOfWorkFactory,
+        specs: Callable[[str], CurrencySpec],
+        clock: Clock,
+        batch: int = BATCH,
+    ) -> None:
+        self._uow = uow
+        self._specs = specs
+        self._clock = clock
+        self._batch = batch
+
+    def run(self, day: date, codes: Sequence[str] | None = None) -> list[FlowReport]:
+        with self._uow() as uow:
+            codes = codes or [row.code for row in uow.ledger.currencies()]
+        reports: list[FlowReport] = []
+        for code in codes:
+            spec = self._specs(code)
+            if spec.demurrage is not None and _due(spec, day, spec.demurrage.period_days):
+                reports.append(self._demurrage(spec, day))
+            if isinstance(spec.issuance, UniversalDividend) and is_dividend_day(
+                spec.issuance, day, spec.effective_from
+            ):
+                reports.append(self._dividend(spec, spec.issuance, day))
+        return reports
+
+    def _demurrage(self, spec: CurrencySpec, day: date) -> FlowReport:
+        assert spec.demurrage is not None
+        kind = FlowKind.DEMURRAGE
+        with self._uow() as uow:
+            if uow.ledger.flow_done(spec.code, day, kind.value):
+                return FlowReport(spec.code, kind.value, day, 0, 0, True)
+            done = uow.ledger.flow_accounts(_prefix(kind, spec.code, day))
+            holdings = [(a, b) for a, b in uow.ledger.holdings(spec.code) if a not in done]
+            since = _start_of(day) - timedelta(days=spec.demurrage.grace_days)
+            received = uow.ledger.received_since(spec.code, since)
+        due = demurrage_batch(
+            ((a, b, received.get(a, 0)) for a, b in holdings),
+            spec.demurrage,
+            spec.demurrage.period_days,
+        )
+        sink = account_id(spec.code, AccountKind.DEMURRAGE)
+        return self._post(spec, day, kind, sink, dict(due.charges), None)
+
+    def _dividend(self, spec: CurrencySpec, rule: UniversalDividend, day: date) -> FlowReport:
+        kind = FlowKind.DIVIDEND
+        now = self._clock.now()
+        issuance = account_id(spec.code, AccountKind.ISSUANCE)
+        with self._uow(write=True) as uow:
+            if uow.ledger.flow_done(spec.code, day, kind.value):
+                return FlowReport(spec.code, kind.value, day, 0, 0, True)
+            community = uow.vault.get_community_by_slug(spec.community)
+            members = [m.id for m in uow.vault.list_members(community.id)] if community else []
+            uow.ledger.open_accounts(
+                holder_account(spec, AccountKind.MEMBER, m, now) for m in members
+            )
+            last = uow.ledger.last_flow(spec.code, kind.value, day)
+            mass = -uow.ledger.state([issuance], []).balances.get(issuance, Balance()).posted
+            done = uow.ledger.flow_accounts(_prefix(kind, spec.code, day))
+        previous = int(last["amount"]) if last and last["amount"] else None
+        amount = dividend_on(rule, day, spec.effective_from, previous, mass, len(members))
+        legs = {
+            account_id(spec.code, AccountKind.MEMBER, m): amount
+            for m in members
+            if account_id(spec.code, AccountKind.MEMBER, m) not in done
+        }
+        return self._post(spec, day, kind, issuance, legs, amount)
+
+    def _post(
+        self,
+        spec: CurrencySpec,
+        day: date,
+        kind: FlowKind,
+        system: str,
+        legs: dict[str, int],
+        per_member: int | None,
+    ) -> FlowReport:
+        accounts = sorted(legs)
+        posted = 0
+        for start in range(0, len(accounts), self._batch):
+            chunk = {a: legs[a] for a in accounts[start : start + self._batch]}
+            posted += self._post_batch(FlowBatch.of(day, kind, spec.code, system, chunk))
+        with self._uow(write=True) as uow:
+            if not uow.ledger.flow_done(spec.code, day, kind.value):
+                uow.ledger.add_flow(
+                    {
+                        "currency": spec.code,
+                        "day": day,
+                        "kind": kind.value,
+                        "accounts": len(accounts),
+                        "system_leg": sum(legs.values()),
+                        "amount": per_member,
+                        "created_at": self._clock.now(),
+                    }
+                )
+        return FlowReport(spec.code, kind.value, day, len(accounts), posted, False)
+
+    def _post_batch(self, batch: FlowBatch) -> int:
+        """One transaction: the batch's legs, the system leg once, invariants checked."""
+        now = self._clock.now()
+        transfers = batch.transfers(now)
+        with self._uow(write=True) as uow:
+            ids = [x.id for x in transfers]
+            book = Book.from_state(uow.ledger.state([*batch.legs, batch.system], ids))
+            applied = book.apply(transfers, now)
+            violations = check_changes(applied.changes, book.accounts)
+            if violations:
+                raise InvariantBroken("; ".join(v.message for v in violations))
+            uow.ledger.save(applied.changes)
+        return sum(x.amount for x in applied.changes.transfers)
+
+
+def _due(spec: CurrencySpec, day: date, period_days: int) -> bool:
+    elapsed = (day - spec.effective_from).days
+    return elapsed > 0 and elapsed % period_days == 0
+
+
+def _prefix(kind: FlowKind, code: str, day: date) -> str:
+    return f"{kind.value}:{code}:{day.isoformat()}:"
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)

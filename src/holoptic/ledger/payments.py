@@ -1,0 +1,152 @@
+"""Paying: a member's signed order, checked against the currency's rules, applied once.
+
+One write transaction per batch: open the accounts (first use), read the part of the
+book the batch touches, apply it with the currency's rules plugged into the engine
+(perimeter, refused categories), write the changes with compare-and-set, and check the
+batch's invariants before committing. A refusal names its rule and writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from holoptic.clock import Clock
+from holoptic.currency import zones
+from holoptic.currency.categories import is_refused
+from holoptic.currency.model import CurrencySpec
+from holoptic.errors import HolopticError
+from holoptic.ledger.accounts import account_id, holder_account
+from holoptic.ledger.book import Book
+from holoptic.ledger.invariants import check_changes
+from holoptic.ledger.model import AccountKind, Refusal, Result, Transfer
+from holoptic.ledger.orders import PaymentOrder, SignatureInvalid, verify_order
+from holoptic.ledger.ports import LedgerUnitOfWork, LedgerUnitOfWorkFactory, StaleBook
+
+RETRIES = 5  # compare-and-set conflicts under concurrency are retried this often
+
+
+class InvariantBroken(HolopticError):
+    """A batch would break an invariant: it is rolled back and reported (a bug)."""
+
+    code = "ledger.invariant_broken"
+    status = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    """The answer to an order: applied (or already applied), or refused and why."""
+
+    transfer_id: str
+    refusal: Refusal | None
+    detail: str | None
+    payer_balance: int | None
+
+    @property
+    def ok(self) -> bool:
+        return self.refusal is None or self.refusal is Refusal.EXISTS
+
+    def document(self, decimals: int) -> dict[str, Any]:
+        from holoptic.ledger.amounts import format_amount
+
+        return {
+            "id": self.transfer_id,
+            "status": "applied"
+            if self.refusal is None
+            else ("already_applied" if self.refusal is Refusal.EXISTS else "refused"),
+            "refusal": self.refusal.value if self.refusal else None,
+            "detail": self.detail,
+            "payer_balance": None
+            if self.payer_balance is None
+            else format_amount(self.payer_balance, decimals),
+        }
+
+
+class Payments:
+    def __init__(
+        self, uow: LedgerUnitOfWorkFactory, specs: Callable[[str], CurrencySpec], clock: Clock
+    ) -> None:
+        self._uow = uow
+        self._specs = specs
+        self._clock = clock
+
+    def pay(self, order: PaymentOrder, signature: bytes) -> Payment:
+        """Verify the order's signature, then apply it as one transfer."""
+        spec = self._specs(order.currency)
+        now = self._clock.now()
+        payer = account_id(spec.code, AccountKind.MEMBER, order.payer)
+        payee = account_id(spec.code, AccountKind.MEMBER, order.payee)
+        transfer = Transfer(order.id, spec.code, payer, payee, order.amount, order.category, at=now)
+        for attempt in range(RETRIES):
+            try:
+                with self._uow(write=True) as uow:
+                    key = uow.ledger.public_key(order.payer)
+                    if key is None:
+                        raise SignatureInvalid(f"member {order.payer} has no signing key")
+                    verify_order(order, signature, key, now)
+                    uow.ledger.open_accounts(
+                        [
+                            holder_account(spec, AccountKind.MEMBER, order.payer, now),
+                            holder_account(spec, AccountKind.MEMBER, order.payee, now),
+                        ]
+                    )
+                    [result], book = self.apply_in(
+                        uow, spec, [transfer], now, {order.id: signature}
+                    )
+                    return Payment(order.id, result.refusal, result.detail, book.balance(payer))
+            except StaleBook:
+                if attempt == RETRIES - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def locate(self, code: str, member_id: str, lon: float, lat: float) -> None:
+        """Where a member's account is, for perimeter rules (opened if it is not yet)."""
+        spec = self._specs(code)
+        with self._uow(write=True) as uow:
+            account = holder_account(spec, AccountKind.MEMBER, member_id, self._clock.now())
+            uow.ledger.open_accounts([account])
+            uow.ledger.set_location(account.id, lon, lat)
+
+    def apply_in(
+        self,
+        uow: LedgerUnitOfWork,
+        spec: CurrencySpec,
+        batch: Sequence[Transfer],
+        now: datetime,
+        signatures: dict[str, bytes] | None = None,
+    ) -> tuple[list[Result], Book]:
+        """Apply a batch inside the caller's transaction; persist only when all apply."""
+        accounts = {x.debit for x in batch} | {x.credit for x in batch}
+        ids = {x.id for x in batch} | {x.pending_id for x in batch if x.pending_id}
+        book = Book.from_state(uow.ledger.state(accounts, ids))
+        rules = CurrencyRules(spec, uow)
+        applied = book.apply(batch, now, rules.check)
+        if applied.changes.empty:
+            return list(applied.results), book
+        if not applied.ok:  # all or nothing: a refused transfer keeps the whole batch out
+            return list(applied.results), Book.from_state(uow.ledger.state(accounts, ids))
+        violations = check_changes(applied.changes, book.accounts)
+        if violations:
+            raise InvariantBroken("; ".join(v.message for v in violations))
+        uow.ledger.save(applied.changes, signatures)
+        return list(applied.results), book
+
+
+class CurrencyRules:
+    """The spec's rules on each transfer, after the engine's own (limits and the rest)."""
+
+    def __init__(self, spec: CurrencySpec, uow: LedgerUnitOfWork) -> None:
+        self._spec = spec
+        self._uow = uow
+
+    def check(self, transfer: Transfer, book: Book) -> Refusal | None:
+        if transfer.category and is_refused(self._spec.refused_categories, transfer.category):
+            return Refusal.CATEGORY
+        credit = book.account(transfer.credit)
+        if self._spec.perimeter is not None and credit.kind is AccountKind.MEMBER:
+            where = self._uow.ledger.location(credit.id)
+            if where is None or not zones.inside(self._spec.perimeter, *where):
+                return Refusal.PERIMETER
+        return None
