@@ -18,6 +18,11 @@ from holoptic.gate.service import Gate
 from holoptic.identity.service import IdentityService
 from holoptic.importers.registry import default_importers
 from holoptic.importers.service import ImportService
+from holoptic.ledger.books import Books
+from holoptic.ledger.currencies import CurrencyService
+from holoptic.ledger.daily import DailyFlows
+from holoptic.ledger.keys import SigningKeys
+from holoptic.ledger.payments import Payments
 from holoptic.lineage.service import LineageService
 from holoptic.reveal.requests import LetterService
 from holoptic.reveal.service import RevealService
@@ -136,6 +141,26 @@ class Services:
     @cached_property
     def lineage(self) -> LineageService:
         return LineageService(self.uow, self.clock)
+
+    @cached_property
+    def currencies(self) -> CurrencyService:
+        return CurrencyService(self.uow, self.clock)
+
+    @cached_property
+    def payments(self) -> Payments:
+        return Payments(self.uow, self.currencies.spec, self.clock)
+
+    @cached_property
+    def daily(self) -> DailyFlows:
+        return DailyFlows(self.uow, self.currencies.spec, self.clock)
+
+    @cached_property
+    def books(self) -> Books:
+        return Books(self.uow, self.currencies.spec)
+
+    @cached_property
+    def signing_keys(self) -> SigningKeys:
+        return SigningKeys(self.uow, self.documents, self.clock)
 
     def close(self) -> None:
         if "engine" in self.__dict__:

@@ -29,3 +29,21 @@ def test_the_demo_has_uses_that_verify(services: Services) -> None:
     assert "entity" in lineage
     load_demo(services, members=40)  # idempotent: no second round of uses
     assert len(services.uses.for_member(camille.id)) == len(views)
+
+
+def test_the_demo_has_a_living_currency(services: Services) -> None:
+    from datetime import UTC, datetime
+
+    services.clock.current = datetime(2026, 11, 22, 9, tzinfo=UTC)  # type: ignore[attr-defined]
+    create_log_key(services.settings.keys_dir, "valmont.example/log")
+    load_demo(services, members=40)
+    [report] = services.books.check("VAL")
+    assert report.ok and report.transfers > 50
+    camille = services.vault.find_by_email(CAMILLE_EMAIL)
+    assert camille is not None
+    document = services.currencies.document("VAL")
+    assert document["issuance"] == "mutual_credit" and document["issued"] == 0
+    with services.uow() as uow:
+        categories = {t.category for t in uow.ledger.transfers("VAL")}
+    assert "air_travel" not in categories  # refused by the village's rules
+    assert "demurrage" in categories

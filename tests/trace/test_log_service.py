@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import delete, event, update
+from sqlalchemy import delete, event, inspect, select, update
 
 from holoptic.bootstrap import Services
 from holoptic.db import schema
@@ -78,9 +79,10 @@ def test_a_proof_costs_a_few_queries(services: Services, log: UsageLog) -> None:
             statements.clear()
             log.inclusion_proof(index, 300)
             assert len([s for s in statements if "log_" in s]) <= 3
-        statements.clear()
-        log.consistency_proof(123, 300)
-        assert len([s for s in statements if "log_" in s]) <= 3
+        for first, second in [(123, 300), (5, 300), (123, 250), (1, 2)]:  # now, and past sizes
+            statements.clear()
+            log.consistency_proof(first, second)
+            assert len([s for s in statements if "log_" in s]) <= 3
     finally:
         event.remove(services.engine, "before_cursor_execute", count)
 
@@ -125,17 +127,11 @@ def fill_forged(services: Services, size: int, forged_index: int) -> bytes:
     entries[forged_index] = canonical({"forged": True})
     border = merkle.CompactRange()
     with services.engine.begin() as connection:
-        connection.execute(delete(schema.log_nodes))
         for index, entry in enumerate(entries):
-            hashed = merkle.leaf_hash(entry)
-            for level, node_index, node in border.append(hashed):
-                connection.execute(
-                    schema.log_nodes.insert().values(node_id=level << 48 | node_index, hash=node)
-                )
             connection.execute(
                 update(schema.log_leaves)
                 .where(schema.log_leaves.c.leaf_index == index)
-                .values(leaf_bytes=entry, leaf_hash=hashed)
+                .values(leaf_bytes=entry, hashes=border.push(merkle.leaf_hash(entry)))
             )
         connection.execute(update(schema.log_state).values(peaks=b"".join(border.peaks)))
     return border.root()
@@ -165,6 +161,40 @@ def test_the_audit_detects_a_row_changed_in_the_database(services: Services, log
     assert ("leaf_hash", 9) in kinds
     assert ("checkpoint_root", 20) in kinds
     assert ("node", 4) in {(p.kind, p.position) for p in report.problems if p.level == 1}
+
+
+def test_each_leaf_row_holds_its_hash_and_the_subtrees_it_completes(
+    services: Services, log: UsageLog
+) -> None:
+    entries = fill(log, 8)
+    with services.engine.connect() as connection:
+        query = select(schema.log_leaves.c.leaf_index, schema.log_leaves.c.hashes)
+        rows = {index: bytes(hashes) for index, hashes in connection.execute(query)}
+    hashed = [merkle.leaf_hash(entry) for entry in entries]
+    assert rows[0] == hashed[0] and rows[6] == hashed[6]  # even leaves complete nothing
+    assert rows[1] == hashed[1] + mth(entries[0:2])
+    assert rows[5] == hashed[5] + mth(entries[4:6])
+    assert rows[7] == hashed[7] + mth(entries[6:8]) + mth(entries[4:8]) + mth(entries[0:8])
+    assert not inspect(services.engine).has_table("log_nodes")
+
+
+def test_the_audit_compares_every_hash_a_row_holds(services: Services, log: UsageLog) -> None:
+    fill(log, 8)
+    assert log.audit().ok
+
+    def rewrite(index: int, change: Callable[[bytes], bytes]) -> None:
+        c = schema.log_leaves.c
+        with services.engine.begin() as connection:
+            stored = connection.execute(select(c.hashes).where(c.leaf_index == index)).scalar_one()
+            connection.execute(
+                update(schema.log_leaves).where(c.leaf_index == index).values(hashes=change(stored))
+            )
+
+    rewrite(7, lambda hashes: hashes[:64] + bytes(32) + hashes[96:])  # node (2, 1)
+    rewrite(3, lambda hashes: hashes[:64])  # drops node (2, 0)
+    rewrite(4, lambda hashes: hashes + bytes(32))  # a hash no subtree needs
+    found = {(p.kind, p.position, p.level) for p in log.audit().problems}
+    assert found == {("node", 1, 2), ("node", 0, 2), ("node_count", 5, 0)}
 
 
 def test_the_audit_detects_a_deleted_leaf(services: Services, log: UsageLog) -> None:

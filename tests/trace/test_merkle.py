@@ -256,3 +256,22 @@ def test_proofs_need_a_logarithmic_number_of_stored_nodes() -> None:
             assert len(merkle.proof_keys(merkle.inclusion_ranges(index, size))) <= bound
         for first in {1, size // 3 or 1, size // 2 or 1, size}:
             assert len(merkle.proof_keys(merkle.consistency_ranges(first, size))) <= bound
+
+
+def test_push_returns_the_leaf_hash_and_the_subtrees_each_leaf_completes() -> None:
+    """What a log keeps in each leaf's row: node (level, i) sits in the row of its last
+    leaf, at position ``level``; a leaf completes one subtree per trailing 1 bit."""
+    entries = [bytes([n]) for n in range(37)]
+    nodes = stored_nodes(entries)
+    border = merkle.CompactRange()
+    rows = [border.push(merkle.leaf_hash(entry)) for entry in entries]
+    assert border.root() == mth(entries)
+    trailing_ones = [len(bin(i)) - len(bin(i).rstrip("1")) for i in range(37)]
+    assert [len(row) // 32 - 1 for row in rows] == trailing_ones
+    assert trailing_ones[:8] == [0, 1, 0, 2, 0, 1, 0, 3]
+    for key, node in nodes.items():
+        row, position = merkle.stored_at(key)
+        assert rows[row][32 * position : 32 * position + 32] == node, key
+    level, index = 3, 2  # leaves 16..23: completed by leaf 23
+    assert merkle.stored_at((level, index)) == (23, 3)
+    assert nodes[(level, index)] == mth(entries[16:24])

@@ -8,7 +8,19 @@ from __future__ import annotations
 
 import typer
 
-from holoptic.cli import communities, consumers, data, demo, keys, log, members, reveal, rules, use
+from holoptic.cli import (
+    communities,
+    consumers,
+    currency,
+    data,
+    demo,
+    keys,
+    log,
+    members,
+    reveal,
+    rules,
+    use,
+)
 from holoptic.cli.context import CliState
 from holoptic.cli.group import HolopticGroup
 from holoptic.cli.imports import import_command
@@ -55,6 +67,9 @@ app.add_typer(rules.app, name="rules")
 app.command("use")(use.use_command)
 app.add_typer(use.grants, name="grants")
 app.add_typer(use.lineage, name="lineage")
+app.add_typer(currency.app, name="currency")
+app.command("pay")(currency.pay_command)
+app.add_typer(currency.ledger, name="ledger")
 app.command("serve")(serve)
 
 

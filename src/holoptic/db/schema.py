@@ -12,6 +12,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -243,24 +244,18 @@ member_documents = Table(
 # INTEGER PRIMARY KEY on SQLite is the rowid itself: appends stay one B-tree insert.
 LogIndex = BigInteger().with_variant(Integer(), "sqlite")
 
+# ``hashes``: the leaf hash, then the hash of every complete subtree this leaf's append
+# completed, smallest first (32 bytes each; one per trailing 1 bit of leaf_index). So
+# node (level, index) is in the row of leaf (index+1)·2^level − 1, at 32·level: an append
+# is one row, and a proof's nodes come back from one indexed IN (...) query.
 log_leaves = Table(
     "log_leaves",
     metadata,
     Column("leaf_index", LogIndex, primary_key=True, autoincrement=False),
-    Column("leaf_hash", LargeBinary(32), nullable=False),
     Column("leaf_bytes", LargeBinary, nullable=False),  # RFC 8785 canonical JSON
     Column("use_id", String(64), unique=True),
     _ts("created_at"),
-)
-
-# The hash of every complete subtree above the leaves, written as appends complete them.
-# node_id = level·2^48 + index: the subtree of 2^level leaves from leaf index·2^level
-# (one integer key, so a proof's nodes come back from one indexed IN (...) query).
-log_nodes = Table(
-    "log_nodes",
-    metadata,
-    Column("node_id", LogIndex, primary_key=True, autoincrement=False),
-    Column("hash", LargeBinary(32), nullable=False),
+    Column("hashes", LargeBinary, nullable=False),
 )
 
 log_checkpoints = Table(
@@ -380,5 +375,105 @@ products = Table(
     Column("description", Text, nullable=False),
     Column("url", String(500)),
     Column("dataset_ids", Text, nullable=False),  # JSON list
+    _ts("created_at"),
+)
+
+# --- community currencies: specs, accounts, transfers, daily flows ------------------------
+
+Amount = BigInteger().with_variant(Integer(), "sqlite")  # minor units, always integers
+
+currencies = Table(
+    "currencies",
+    metadata,
+    Column("code", String(8), primary_key=True),
+    Column("community_id", String(ID), ForeignKey("communities.id"), nullable=False),
+    Column("name", String(120), nullable=False),
+    Column("decimals", Integer, nullable=False),
+    Column("version", Integer, nullable=False),  # the version in force
+    _ts("created_at"),
+)
+
+# Every version of a spec is kept as written: changes are new rows, never edits.
+currency_specs = Table(
+    "currency_specs",
+    metadata,
+    Column("code", String(8), ForeignKey("currencies.code"), primary_key=True),
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("effective_from", Date, nullable=False),
+    Column("spec", Text, nullable=False),  # the TOML text
+    _ts("created_at"),
+)
+
+ledger_accounts = Table(
+    "ledger_accounts",
+    metadata,
+    Column("id", String(80), primary_key=True),
+    Column("currency", String(8), ForeignKey("currencies.code"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("owner", String(ID)),
+    Column("lower", BigInteger),
+    Column("soft", BigInteger),
+    Column("upper", BigInteger),
+    Column("posted", Amount, nullable=False, server_default="0"),
+    Column("debits_pending", Amount, nullable=False, server_default="0"),
+    Column("credits_pending", Amount, nullable=False, server_default="0"),
+    Column("lon", Float),
+    Column("lat", Float),
+    _ts("created_at"),
+    UniqueConstraint("currency", "kind", "owner"),
+)
+
+ledger_transfers = Table(
+    "ledger_transfers",
+    metadata,
+    Column("seq", LogIndex, primary_key=True, autoincrement=True),  # order of application
+    Column("id", String(128), nullable=False, unique=True),  # the client's idempotency key
+    Column("currency", String(8), nullable=False),
+    Column("debit", String(80), nullable=False),
+    Column("credit", String(80), nullable=False),
+    Column("amount", Amount, nullable=False),
+    Column("category", String(64)),
+    Column("state", String(8), nullable=False),
+    Column("pending_id", String(128)),
+    Column("timeout_s", Integer),
+    Column("linked", Boolean, nullable=False, server_default=false()),
+    Column("memo", String(500)),
+    Column("signature", LargeBinary),  # the payer's Ed25519 signature, for orders
+    _ts("at"),
+    Index(None, "currency", "at"),
+    Index(None, "debit"),
+    Index(None, "credit"),
+)
+
+ledger_pendings = Table(
+    "ledger_pendings",
+    metadata,
+    Column("transfer_id", String(128), primary_key=True),
+    _ts("expires_at", nullable=True),
+    Column("status", String(8), nullable=False),
+    Column("resolved_by", String(128)),
+    _ts("resolved_at", nullable=True),
+)
+
+# One row per currency, day and kind of flow once that day's flow is complete: a rerun
+# skips it; an interrupted run left no row, and reruns its batches (their transfers have
+# deterministic ids, so those already applied answer "exists").
+ledger_flows = Table(
+    "ledger_flows",
+    metadata,
+    Column("currency", String(8), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("kind", String(16), primary_key=True),
+    Column("accounts", Integer, nullable=False),
+    Column("system_leg", Amount, nullable=False),
+    Column("amount", Amount),  # the dividend per member, for the next day's formula
+    _ts("created_at"),
+)
+
+member_signing_keys = Table(
+    "member_signing_keys",
+    metadata,
+    Column("member_id", String(ID), ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
+    Column("public_key", LargeBinary(32), nullable=False),
     _ts("created_at"),
 )

@@ -10,6 +10,7 @@ from holoptic.db.repos.consumers import SqlConsumerRepository
 from holoptic.db.repos.documents import SqlDocumentRepository
 from holoptic.db.repos.grants import SqlGrantRepository
 from holoptic.db.repos.identity import SqlIdentityRepository
+from holoptic.db.repos.ledger import SqlLedgerRepository
 from holoptic.db.repos.lineage import SqlLineageRepository
 from holoptic.db.repos.reveal import SqlRevealRepository
 from holoptic.db.repos.rules import SqlRuleRepository
@@ -31,6 +32,7 @@ class SqlUnitOfWork:
     grants: SqlGrantRepository
     uses: SqlUseRepository
     lineage: SqlLineageRepository
+    ledger: SqlLedgerRepository
 
     def __init__(self, engine: Engine, write: bool = False) -> None:
         self._engine = engine
@@ -52,6 +54,7 @@ class SqlUnitOfWork:
         self.grants = SqlGrantRepository(self._connection)
         self.uses = SqlUseRepository(self._connection)
         self.lineage = SqlLineageRepository(self._connection)
+        self.ledger = SqlLedgerRepository(self._connection)
         return self
 
     def __exit__(

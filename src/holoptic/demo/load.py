@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from holoptic.demo import exports
 from holoptic.demo.commons import load_commons
 from holoptic.demo.generate import records_for, roster
+from holoptic.demo.money import load_money
 from holoptic.demo.people import CAMILLE_EMAIL, STEWARD_EMAIL, Resident
 from holoptic.errors import HolopticError
 from holoptic.importers.model import ImportReport
@@ -82,6 +83,7 @@ def load_demo(
         and _imports_complete(services, people)
     ):
         load_commons(services, seed)
+        load_money(services, seed)
         return _summary(services, community, created=False)
     if community is None:
         community = services.vault.create_community(SLUG, NAME)
@@ -99,6 +101,7 @@ def load_demo(
     for login in LOGINS:
         _ensure_account(services, login)
     load_commons(services, seed)
+    load_money(services, seed)
     return _summary(services, community, created=True)
 
 

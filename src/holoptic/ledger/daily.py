@@ -72,8 +72,9 @@ class DailyFlows:
                 return FlowReport(spec.code, kind.value, day, 0, 0, True)
             done = uow.ledger.flow_accounts(_prefix(kind, spec.code, day))
             holdings = [(a, b) for a, b in uow.ledger.holdings(spec.code) if a not in done]
-            since = _start_of(day) - timedelta(days=spec.demurrage.grace_days)
-            received = uow.ledger.received_since(spec.code, since)
+            until = _start_of(day)  # what came in during the grace days before the day
+            since = until - timedelta(days=spec.demurrage.grace_days)
+            received = uow.ledger.received_between(spec.code, since, until)
         due = demurrage_batch(
             ((a, b, received.get(a, 0)) for a, b in holdings),
             spec.demurrage,

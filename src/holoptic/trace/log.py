@@ -9,7 +9,7 @@ from the stored nodes, and refused with ``InconsistentHead`` otherwise).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from hashlib import sha256
 from typing import Any
 
@@ -27,11 +27,13 @@ from holoptic.trace.errors import (
     ProofRejected,
     UseNotLogged,
 )
+from holoptic.trace.merkle import LEAF_PREFIX
 from holoptic.trace.model import (
     MAX_LEAF_BYTES,
     AuditReport,
     ConsistencyProof,
     InclusionProof,
+    LeafColumns,
     LeafReceipt,
     LogState,
     StoredCheckpoint,
@@ -67,21 +69,17 @@ class UsageLog:
     def append_many_in(
         self, repo: TraceRepository, leaves: Iterable[Mapping[str, Any]]
     ) -> list[LeafReceipt]:
-        """Append leaves in order, inside the caller's transaction."""
-        encoded = [_encode(leaf) for leaf in leaves]  # before locking: keep the lock short
+        """Append leaves in order, inside the caller's transaction: one row per leaf,
+        holding the hashes of the subtrees it completes, and the state row."""
+        data, use_ids, hashed = _encode(leaves)  # before locking: keep the lock short
         state = repo.lock()
         border = merkle.CompactRange(state.size, list(state.peaks))
-        now = self._clock.now()
-        rows: list[StoredLeaf] = []
-        nodes: list[merkle.NodeRow] = []
-        for data, use_id in encoded:
-            hashed = sha256(merkle.LEAF_PREFIX + data).digest()
-            rows.append(StoredLeaf(border.size, hashed, data, use_id, now))
-            border.append(hashed, nodes)
-        repo.add_leaves(rows)
-        repo.add_nodes(nodes)
+        indexes = range(state.size, state.size + len(data))
+        repo.add_leaves(
+            LeafColumns(indexes, list(map(border.push, hashed)), data, use_ids), self._clock.now()
+        )
         repo.save_state(LogState(border.size, tuple(border.peaks)))
-        return [LeafReceipt(row.index, row.leaf_hash) for row in rows]
+        return list(map(LeafReceipt, indexes, hashed))
 
     def append(self, leaf: Mapping[str, Any]) -> LeafReceipt:
         """Append one leaf in its own transaction."""
@@ -123,15 +121,18 @@ class UsageLog:
 
     def inclusion_proof(self, index: int, size: int | None = None) -> InclusionProof:
         with self._uow() as uow:
-            size = _within(uow.trace.state(), size)
+            if size is None:
+                size = uow.trace.state().size
             ranges = merkle.inclusion_ranges(index, size)
-            hashes = merkle.prove(ranges, uow.trace.nodes)
+            hashes = _prove(uow.trace, ranges, size)
         return InclusionProof(index, size, tuple(hashes))
 
     def consistency_proof(self, first: int, second: int | None = None) -> ConsistencyProof:
         with self._uow() as uow:
-            second = _within(uow.trace.state(), second)
-            hashes = _consistency(uow.trace, first, second)
+            if second is None:
+                second = uow.trace.state().size
+            ranges = merkle.consistency_ranges(first, second)
+            hashes = _prove(uow.trace, ranges, second)
         return ConsistencyProof(first, second, tuple(hashes))
 
     # --- checkpoints ----------------------------------------------------------------------
@@ -188,29 +189,48 @@ class UsageLog:
             return audit_log(uow.trace, verifier)
 
 
-def _encode(leaf: Mapping[str, Any]) -> tuple[bytes, str | None]:
-    if not isinstance(leaf, Mapping):
-        raise InvalidLeaf("a leaf is a JSON object")
-    data = canonical(leaf)
-    if len(data) > MAX_LEAF_BYTES:
-        raise InvalidLeaf(f"a leaf holds at most {MAX_LEAF_BYTES} bytes, not {len(data)}")
-    use_id = leaf_use_id(leaf)
-    if use_id is not None and not 0 < len(use_id) <= 64:
-        raise InvalidLeaf("a use id has 1 to 64 characters")
-    return data, use_id
+def _encode(
+    leaves: Iterable[Mapping[str, Any]],
+) -> tuple[list[bytes], list[str | None], list[bytes]]:
+    """The leaves' canonical bytes, use ids and leaf hashes, column by column."""
+    data: list[bytes] = []
+    use_ids: list[str | None] = []
+    hashed: list[bytes] = []
+    for leaf in leaves:
+        if type(leaf) is not dict and not isinstance(leaf, Mapping):  # dict: no ABC check
+            raise InvalidLeaf("a leaf is a JSON object")
+        encoded = canonical(leaf)
+        if len(encoded) > MAX_LEAF_BYTES:
+            raise InvalidLeaf(f"a leaf holds at most {MAX_LEAF_BYTES} bytes, not {len(encoded)}")
+        use_id = leaf_use_id(leaf)
+        if use_id is not None and not 0 < len(use_id) <= 64:
+            raise InvalidLeaf("a use id has 1 to 64 characters")
+        data.append(encoded)
+        use_ids.append(use_id)
+        hashed.append(sha256(LEAF_PREFIX + encoded).digest())
+    return data, use_ids, hashed
 
 
-def _within(state: LogState, size: int | None) -> int:
-    if size is None:
-        return state.size
-    if size > state.size:
-        raise BeyondLog(f"the log has {state.size} leaves, not {size}", size=state.size)
-    return size
+def _prove(repo: TraceRepository, ranges: Sequence[merkle.Range], size: int) -> list[bytes]:
+    """The proof's hashes for a tree of ``size`` leaves, from one query (proofs are hot).
 
+    The query reads the log's state with the nodes: when ``size`` is the log's size, the
+    subtrees on the tree's right edge are the state's peaks and need no row of their own.
+    """
+    edge = merkle.subtree_keys(0, size)
 
-def _consistency(repo: TraceRepository, first: int, second: int) -> list[bytes]:
-    ranges = merkle.consistency_ranges(first, second)
-    return merkle.prove(ranges, repo.nodes)
+    def fetch(keys: set[merkle.NodeKey]) -> dict[merkle.NodeKey, bytes]:
+        on_edge = keys.intersection(edge)
+        state, nodes = repo.state_and_nodes(keys - on_edge)
+        if size > state.size:
+            raise BeyondLog(f"the log has {state.size} leaves, not {size}", size=state.size)
+        if on_edge and size == state.size:
+            nodes.update(zip(edge, state.peaks, strict=True))
+        elif on_edge:
+            nodes.update(repo.nodes(on_edge))
+        return nodes
+
+    return merkle.prove(ranges, fetch)
 
 
 def _check_extends(repo: TraceRepository, last: StoredCheckpoint, size: int, root: bytes) -> None:
@@ -222,7 +242,7 @@ def _check_extends(repo: TraceRepository, last: StoredCheckpoint, size: int, roo
             if last.root_hash != merkle.EMPTY_ROOT:
                 raise BadRange("the published empty tree has a root that is not empty")
             return
-        proof = _consistency(repo, last.tree_size, size)
+        proof = _prove(repo, merkle.consistency_ranges(last.tree_size, size), size)
         merkle.verify_consistency(last.tree_size, size, proof, last.root_hash, root)
     except (ProofRejected, LogCorrupted) as error:
         raise InconsistentHead(

@@ -6,7 +6,8 @@ power of two of leaves, aligned on its size) or the right edge of such a split, 
 the fold of a few complete subtrees. A log therefore stores each complete subtree's hash
 once, under its key ``(level, index)`` (it covers leaves ``index·2^level`` up to
 ``(index+1)·2^level``), and any proof needs O(log n) of them: ``proof_keys`` names them,
-``proof_hashes`` folds them.
+``proof_hashes`` folds them. The leaf whose append completes a subtree is its last one, so
+a log can keep the subtree's hash in that leaf's row (``stored_at``, ``CompactRange.push``).
 
 Verification follows RFC 9162 §2.1.3.2 (inclusion) and §2.1.4.2 (consistency) step by
 step, plus the checks the RFC leaves to implementations: every hash is 32 bytes, and a
@@ -60,8 +61,19 @@ def fold(hashes: Sequence[bytes]) -> bytes:
     return result
 
 
+def stored_at(key: NodeKey) -> tuple[int, int]:
+    """Where a log keeps node ``key``: the index of the leaf that completed it (its last
+    leaf) and its position among that leaf's hashes (0 is the leaf hash itself)."""
+    level, index = key
+    return ((index + 1) << level) - 1, level
+
+
 def subtree_keys(start: int, end: int) -> list[NodeKey]:
     """The complete subtrees that make up leaves ``[start, end)``, left to right."""
+    size = end - start
+    if size > 0 and not size & (size - 1) and not start & (size - 1):  # one, as proofs mostly ask
+        level = size.bit_length() - 1
+        return [(level, start >> level)]
     keys: list[NodeKey] = []
     while start < end:
         level = (end - start).bit_length() - 1
@@ -141,7 +153,9 @@ def prove(
     plan = [subtree_keys(start, end) for start, end in ranges]
     nodes = fetch({key for keys in plan for key in keys})
     try:
-        return [fold([nodes[key] for key in keys]) for keys in plan]
+        return [
+            nodes[keys[0]] if len(keys) == 1 else fold([nodes[k] for k in keys]) for keys in plan
+        ]
     except KeyError as missing:
         raise LogCorrupted(f"the log lacks the stored node {missing.args[0]}") from None
 
@@ -170,6 +184,22 @@ class CompactRange:
         peaks.append(current)
         self.size += 1
         return found
+
+    def push(self, hashed_leaf: bytes) -> bytes:
+        """Add a leaf hash; return it followed by the hashes of the subtrees it completed,
+        smallest first (what a log stores in the leaf's row). The append hot path."""
+        index, peaks = self.size, self.peaks
+        self.size = index + 1
+        if not index & 1:  # half of all leaves complete nothing
+            peaks.append(hashed_leaf)
+            return hashed_leaf
+        current, found = hashed_leaf, [hashed_leaf]
+        while index & 1:
+            current = sha256(NODE_PREFIX + peaks.pop() + current).digest()
+            found.append(current)
+            index >>= 1
+        peaks.append(current)
+        return b"".join(found)
 
     def root(self) -> bytes:
         return fold(self.peaks) if self.peaks else EMPTY_ROOT

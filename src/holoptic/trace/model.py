@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from base64 import b64encode
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -31,6 +31,19 @@ class StoredLeaf:
     leaf_bytes: bytes
     use_id: str | None
     created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class LeafColumns:
+    """Leaves as the log writes and audits them, column by column (appending a million
+    leaves builds a few lists per batch, not a tuple per leaf). ``hashes[i]`` is leaf
+    ``indexes[i]``'s hash followed by the hashes of the subtrees its append completed,
+    smallest first (``merkle.CompactRange.push``)."""
+
+    indexes: Sequence[int]  # a range when appending
+    hashes: Sequence[bytes]
+    leaf_bytes: Sequence[bytes]
+    use_ids: Sequence[str | None]
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,12 +6,13 @@ transaction as the release it records, so there is no release without its leaf.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
+from datetime import datetime
 from types import TracebackType
 from typing import Protocol
 
-from holoptic.trace.merkle import NodeKey, NodeRow
-from holoptic.trace.model import LogState, StoredCheckpoint, StoredLeaf
+from holoptic.trace.merkle import NodeKey
+from holoptic.trace.model import LeafColumns, LogState, StoredCheckpoint, StoredLeaf
 
 
 class TraceRepository(Protocol):
@@ -30,21 +31,25 @@ class TraceRepository(Protocol):
         ...
 
     def save_state(self, state: LogState) -> None: ...
-    def add_leaves(self, leaves: Sequence[StoredLeaf]) -> None:
-        """Insert leaves; a use id already logged raises ``DuplicateUse``."""
-        ...
-
-    def add_nodes(self, nodes: Sequence[NodeRow]) -> None:
-        """Insert ``(level, index, hash)`` of complete subtrees."""
+    def add_leaves(self, leaves: LeafColumns, created_at: datetime) -> None:
+        """Insert leaves with their hashes; a use id already logged raises ``DuplicateUse``."""
         ...
 
     def nodes(self, keys: Collection[NodeKey]) -> dict[NodeKey, bytes]:
-        """Stored hashes of complete subtrees; level 0 is the leaf hashes."""
+        """Stored hashes of complete subtrees (level 0: leaf hashes), read from the rows
+        of the leaves that completed them (``merkle.stored_at``)."""
+        ...
+
+    def state_and_nodes(self, keys: Collection[NodeKey]) -> tuple[LogState, dict[NodeKey, bytes]]:
+        """``state()`` and ``nodes(keys)`` in one read: what a proof of a given size needs."""
         ...
 
     def leaves(self, start: int, end: int) -> list[StoredLeaf]: ...
+    def leaf_columns(self, start: int, end: int) -> LeafColumns:
+        """Leaves ``[start, end)`` with every hash their rows hold (for the audit)."""
+        ...
+
     def leaf_by_use(self, use_id: str) -> StoredLeaf | None: ...
-    def node_count(self) -> int: ...
 
     def add_checkpoint(self, checkpoint: StoredCheckpoint) -> None: ...
     def last_checkpoint(self) -> StoredCheckpoint | None: ...

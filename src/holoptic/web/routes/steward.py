@@ -45,7 +45,12 @@ def _page(
     issued: dict[str, str] | None = None,
 ) -> Response:
     views = [community_view(services, community) for community in communities]
-    context = {"views": views, "consumers": services.consumers.list(), "issued": issued}
+    context = {
+        "views": views,
+        "consumers": services.consumers.list(),
+        "issued": issued,
+        "currencies": services.currencies.list(),
+    }
     return render(request, "steward.html", context)
 
 
