@@ -72,3 +72,12 @@ def test_bad_amounts_are_refused(text: str) -> None:
 @given(st.integers(min_value=1, max_value=10**12), st.integers(min_value=0, max_value=6))
 def test_formatting_round_trips(minor: int, decimals: int) -> None:
     assert parse_amount(format_amount(minor, decimals), decimals) == minor
+
+
+def test_records_holding_line_separators_read_back_whole() -> None:
+    from holoptic.trace.canonical import canonical
+    from holoptic.vault.records import decode_lines
+
+    records = [{"title": "a\u2028b\u2029c\x85d"}, {"title": "plain"}]
+    payload = b"\n".join(canonical(r) for r in records)
+    assert decode_lines(payload) == records

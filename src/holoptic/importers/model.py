@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, Any, Protocol, runtime_checkable
 
 Record = dict[str, Any]
 
@@ -73,6 +73,29 @@ class Importer(Protocol):
 
     def parse(self, source: SourceFile) -> Iterator[ParseEvent]:
         """Stream the file's records; raise an ``ImportFileError`` if it cannot be read."""
+        ...
+
+
+@runtime_checkable
+class LineImporter(Importer, Protocol):
+    """A format whose file is one JSON array of entries, each one record of one kind.
+
+    The import service streams such a file as canonical lines (``line``), in worker
+    processes when it is large, instead of building each record as a dict.
+    """
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def array(self) -> str:
+        """The root object's key holding the entries (``locations``)."""
+        ...
+
+    def line(self, entry: object) -> tuple[str, str]:
+        """The entry's record as a canonical line, and its time as sortable UTC text:
+        ``…SS.mmmZ`` (24 characters) or ``…SS.ffffffZ`` (27). Raises like ``parse`` does
+        for an entry it rejects."""
         ...
 
 

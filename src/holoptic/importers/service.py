@@ -4,6 +4,10 @@ All-or-nothing per file: the batch row and every item of a file are written in o
 transaction, so a file that fails (or a process killed half-way) leaves nothing of it
 behind, and running the import again completes it. A file whose exact bytes were already
 imported for this member is recognised by its SHA-256 and not parsed again.
+
+A format that writes canonical lines itself (``LineImporter``) takes the fast lane
+(``line_store``); a large file of one is read in worker processes, and should they fail
+(a bad cut, a broken file), it is imported again in this process alone.
 """
 
 from __future__ import annotations
@@ -14,32 +18,34 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from holoptic.clock import Clock
 from holoptic.errors import HolopticError
 from holoptic.importers.errors import ImportFileError
+from holoptic.importers.line_store import REJECTED_KEPT, Counts, Parallel, started, store_lines
 from holoptic.importers.model import (
     Emit,
     FileError,
     FileReport,
     Importer,
     ImportReport,
+    LineImporter,
     Record,
     Rejected,
     SourceFile,
 )
 from holoptic.importers.registry import detect
 from holoptic.importers.sources import Limits, Problem, walk
+from holoptic.importers.workers import Workers, WorkersFailed
 from holoptic.vault.model import BatchStatus, ImportBatch
 from holoptic.vault.ports import VaultRepository, VaultUnitOfWork
+from holoptic.vault.records import BucketCache
 from holoptic.vault.service import VaultService, new_id
-from holoptic.vault.store import BucketCache, ItemStore
+from holoptic.vault.store import ItemStore
 
 log = logging.getLogger(__name__)
 FLUSH_EVERY = 20_000
-REJECTED_KEPT = 100
 
 
 class Progress:
@@ -55,13 +61,6 @@ class Progress:
         return None
 
 
-@dataclass
-class _Counts:
-    added: int = 0
-    duplicate: int = 0
-    items: int = 0
-
-
 class ImportService:
     def __init__(
         self,
@@ -70,9 +69,11 @@ class ImportService:
         items: ItemStore,
         importers: Sequence[Importer],
         clock: Clock,
+        parallel: Parallel | None = None,
     ) -> None:
         self._uow, self._vault, self._items = uow, vault, items
         self._importers, self._clock = tuple(importers), clock
+        self._parallel = parallel or Parallel()
 
     def run(
         self,
@@ -106,9 +107,15 @@ class ImportService:
         if importer is None:
             return FileReport(source.name, None)
         progress.file_started(source.name, source.size)
+        file, digest = (member_id, import_id, source, importer, progress), ""
         try:
-            digest = _sha256(source)
-            return self._store_file(member_id, import_id, source, importer, digest, progress)
+            try:
+                with started(importer, source, self._parallel) as workers:
+                    digest = _sha256(source)
+                    return self._store_file(*file, digest, workers)
+            except WorkersFailed as failure:  # rolled back: read it again, in this process
+                log.info("reading %s in this process: %s", source.name, failure)
+                return self._store_file(*file, digest or _sha256(source), None)
         except HolopticError as exc:
             return self._failed(member_id, import_id, source, importer, exc)
         except Exception as exc:  # a parser bug must not stop the other files
@@ -122,8 +129,9 @@ class ImportService:
         import_id: str,
         source: SourceFile,
         importer: Importer,
-        digest: str,
         progress: Progress,
+        digest: str,
+        workers: Workers | None,
     ) -> FileReport:
         batch = ImportBatch(
             id=new_id(),
@@ -151,9 +159,21 @@ class ImportService:
                 )
             uow.vault.add_batch(batch)
             with _relaxed_gc():
-                counts, rejected, rejected_total = self._pump(
-                    uow.vault, member_id, batch, importer, source, progress
-                )
+                if isinstance(importer, LineImporter):
+                    counts, rejected, rejected_total = store_lines(
+                        self._items,
+                        uow.vault,
+                        member_id,
+                        batch.id,
+                        importer,
+                        source,
+                        lambda seen: progress.records(source.name, seen),
+                        workers,
+                    )
+                else:
+                    counts, rejected, rejected_total = self._pump(
+                        uow.vault, member_id, batch, importer, source, progress
+                    )
             uow.vault.finish_batch(
                 batch.id,
                 BatchStatus.DONE,
@@ -179,8 +199,8 @@ class ImportService:
         importer: Importer,
         source: SourceFile,
         progress: Progress,
-    ) -> tuple[_Counts, list[Rejected], int]:
-        counts, rejected_total = _Counts(), 0
+    ) -> tuple[Counts, list[Rejected], int]:
+        counts, rejected_total = Counts(), 0
         rejected: list[Rejected] = []
         buffers: dict[str, list[Record]] = defaultdict(list)
         cache = BucketCache()
@@ -206,15 +226,12 @@ class ImportService:
         member_id: str,
         batch_id: str,
         buffers: dict[str, list[Record]],
-        counts: _Counts,
+        counts: Counts,
         cache: BucketCache,
     ) -> None:
         for kind, records in buffers.items():
             if records:
-                result = self._items.store_in(repo, member_id, kind, records, batch_id, cache)
-                counts.added += result.records_added
-                counts.duplicate += result.records_duplicate
-                counts.items += result.items_added
+                counts.add(self._items.store_in(repo, member_id, kind, records, batch_id, cache))
         buffers.clear()
 
     def _failed(

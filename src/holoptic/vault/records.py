@@ -1,4 +1,5 @@
-"""Pure helpers on records: canonical form, grouping per day, periods.
+"""Pure helpers on records: canonical form, grouping per day, periods, and the cache of
+the records a file's transaction has seen per day.
 
 Records are JSON objects. Their canonical form (sorted keys, no spaces, UTF-8) is what
 makes storage content-addressed: the same record always serialises to the same bytes.
@@ -7,8 +8,10 @@ makes storage content-addressed: the same record always serialises to the same b
 from __future__ import annotations
 
 import json
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from bisect import bisect_left
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -61,6 +64,53 @@ def group_by_day(records: Iterable[Mapping[str, Any]]) -> dict[date, dict[str, S
     return days
 
 
+@dataclass(frozen=True, slots=True)
+class DayLines:
+    """The canonical lines of one UTC day, each once, sorted, as one text (a newline
+    after each: a blob's plain text), their count and the period their times cover."""
+
+    day: date
+    text: str
+    count: int
+    start: datetime
+    end: datetime
+
+    def lines(self) -> list[str]:
+        return self.text.split("\n")[:-1]
+
+    def joined(self, other: DayLines) -> DayLines:
+        """This day and more lines of it, as one."""
+        lines = sorted(set(self.lines()).union(other.lines()))
+        start, end = min(self.start, other.start), max(self.end, other.end)
+        return DayLines(self.day, encode_text(lines), len(lines), start, end)
+
+
+def group_lines(lines: list[str], times: list[str], uniform: bool) -> list[DayLines]:
+    """Lines per UTC day, in day order, given each one's time as UTC text of one of two
+    fixed forms: ``…SS.mmmZ`` (24 characters; ``uniform`` when all are) or
+    ``…SS.ffffffZ`` (27). Text order is then time order, so the usual chunk (already in
+    time order) is cut into days by bisection, with no work per line in Python."""
+    if not uniform:
+        if any(len(time) not in (24, 27) for time in times):
+            raise InvalidRecords("a line's time is not in a sortable UTC form")
+        times = [time if len(time) == 27 else time[:23] + "000Z" for time in times]
+    if times != sorted(times):
+        pairs = sorted(zip(times, lines, strict=True))
+        times, lines = [time for time, _ in pairs], [line for _, line in pairs]
+    days: list[DayLines] = []
+    first = 0
+    while first < len(times):
+        day = times[first][:10]
+        end = bisect_left(times, day + "U", first)  # every time of the day is day + "T…"
+        unique = sorted(set(lines[first:end]))
+        start, last = parse_time(times[first]), parse_time(times[end - 1])
+        days.append(
+            DayLines(date.fromisoformat(day), encode_text(unique), len(unique), start, last)
+        )
+        first = end
+    return days
+
+
 def span_of(spans: Iterable[Span]) -> tuple[datetime | None, datetime | None]:
     """Earliest start and latest end of some spans."""
     start: datetime | None = None
@@ -85,16 +135,88 @@ def period_of(lines: Iterable[str]) -> tuple[datetime | None, datetime | None]:
     return start, end
 
 
+def encode_text(lines: list[str]) -> str:
+    """Lines as a blob's plain text, each followed by a newline."""
+    return "\n".join(lines) + "\n" if lines else ""
+
+
 def encode_lines(lines: Iterable[str]) -> bytes:
-    return "".join(line + "\n" for line in lines).encode()
+    return encode_text(lines if isinstance(lines, list) else list(lines)).encode()
 
 
 def decode_lines(payload: bytes) -> list[dict[str, Any]]:
     """The records of a blob: one ``json.loads`` of the lines as an array (fast), or line
-    by line when that fails, so the error names the line that is broken."""
-    lines = [line for line in payload.decode().splitlines() if line]
+    by line when that fails, so the error names the line that is broken. Lines end at
+    ``\n`` only: canonical JSON writes U+2028 and U+2029 raw, and ``splitlines`` would
+    cut a record there."""
+    lines = [line for line in payload.decode().split("\n") if line]
     try:
         decoded = json.loads("[" + ",".join(lines) + "]")
     except json.JSONDecodeError:
         decoded = [json.loads(line) for line in lines]
     return decoded if isinstance(decoded, list) else [decoded]
+
+
+_ASK_FIRST = 32  # days looked up one by one before the kind's span is asked for
+
+
+class BucketCache:
+    """The record identities of recently touched days, for one file's transaction.
+
+    Identities are kept as text (the canonical line itself for most kinds): comparing
+    them is exact and costs no hashing beyond Python's own. A day just written whole is
+    kept as its blob's text, made a set only if the day comes again (rarely: a file in
+    time order comes back to a day only where its parts meet). Bounded by the number of
+    identities held; the least recently used days are forgotten first and simply read
+    again if needed.
+    """
+
+    def __init__(self, capacity: int = 20_000) -> None:
+        self._capacity = capacity
+        self._days: OrderedDict[tuple[str, date], set[str] | DayLines] = OrderedDict()
+        self._size = 0
+        self._before: dict[str, tuple[date, date] | None] = {}
+        self._written: set[tuple[str, date]] = set()
+        self._asked = 0
+
+    def may_hold(
+        self, bucket: tuple[str, date], before: Callable[[], tuple[date, date] | None]
+    ) -> bool:
+        """Whether the day may have items: it had some when the transaction began (its kind
+        then spanned the days ``before()`` gives) or was written since. ``before`` is asked
+        once per kind, and only once many days were asked about (it may scan the member's
+        items): a large first import then asks nothing of the database, day after day."""
+        kind, day = bucket
+        if kind not in self._before:
+            self._asked += 1
+            if self._asked <= _ASK_FIRST:
+                return True
+            self._before[kind] = before()
+        span = self._before[kind]
+        return bucket in self._written or (span is not None and span[0] <= day <= span[1])
+
+    def wrote(self, bucket: tuple[str, date]) -> None:
+        self._written.add(bucket)
+
+    def get(self, bucket: tuple[str, date]) -> set[str] | None:
+        found = self._days.get(bucket)
+        if found is None:
+            return None
+        self._days.move_to_end(bucket)
+        if isinstance(found, DayLines):
+            found = self._days[bucket] = set(found.lines())
+        return found
+
+    def put(self, bucket: tuple[str, date], identities: set[str] | DayLines) -> None:
+        """Keep a day's identities: a set, or the whole-line identities of a day's text."""
+        previous = self._days.pop(bucket, None)
+        self._size -= _size(previous) if previous is not None else 0
+        self._days[bucket] = identities
+        self._size += _size(identities)
+        while self._size > self._capacity and len(self._days) > 1:
+            _, evicted = self._days.popitem(last=False)
+            self._size -= _size(evicted)
+
+
+def _size(identities: set[str] | DayLines) -> int:
+    return identities.count if isinstance(identities, DayLines) else len(identities)

@@ -9,16 +9,14 @@ their ids are what consent, tracing and valuation point at.
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable, Mapping
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from holoptic.clock import Clock
 from holoptic.vault.crypto import MemberCipher
-from holoptic.vault.errors import ItemNotFound, ItemUnreadable
+from holoptic.vault.errors import InvalidRecords, ItemNotFound, ItemUnreadable
 from holoptic.vault.kinds import kind_spec
 from holoptic.vault.model import (
     DataItem,
@@ -30,6 +28,8 @@ from holoptic.vault.model import (
 )
 from holoptic.vault.ports import VaultRepository, VaultUnitOfWork
 from holoptic.vault.records import (
+    BucketCache,
+    DayLines,
     Span,
     canonical,
     decode_lines,
@@ -77,17 +77,44 @@ class ItemStore:
         days already seen are not decrypted again. The cache must not outlive the
         transaction.
         """
-        spec = kind_spec(kind)
-        cipher = self._vault.cipher(repo, member_id)
-        writer = _Writer(repo, cipher, member_id, kind, spec.category, batch_id, self._clock)
-        writer.cache = cache if cache is not None else BucketCache()
-        if spec.atomic:
+        writer = self._writer(repo, member_id, kind, batch_id, cache)
+        if kind_spec(kind).atomic:
             for record in records:
                 writer.atomic(canonical(record))
         else:
             for day, spans in sorted(group_by_day(records).items()):
                 writer.day(day, spans)
         return writer.result()
+
+    def store_lines_in(
+        self,
+        repo: VaultRepository,
+        member_id: str,
+        kind: str,
+        days: Iterable[DayLines],
+        batch_id: str | None = None,
+        cache: BucketCache | None = None,
+    ) -> StoreResult:
+        """Like ``store_in``, for canonical lines already grouped per day (the importers'
+        fast lane): the same items as storing the records the lines encode."""
+        if kind_spec(kind).atomic:
+            raise InvalidRecords(f"{kind} is not a time series: store its records one by one")
+        writer = self._writer(repo, member_id, kind, batch_id, cache)
+        for block in days:
+            writer.day_lines(block)
+        return writer.result()
+
+    def _writer(
+        self,
+        repo: VaultRepository,
+        member_id: str,
+        kind: str,
+        batch_id: str | None,
+        cache: BucketCache | None,
+    ) -> _Writer:
+        cipher = self._vault.cipher(repo, member_id)
+        cache = cache if cache is not None else BucketCache()
+        return _Writer(repo, cipher, member_id, kind, batch_id, self._clock, cache)
 
     def read(self, member_id: str, item_id: str) -> tuple[DataItem, list[Record]]:
         """An item and its records, for its owner only."""
@@ -151,36 +178,7 @@ def _blob(repo: VaultRepository, item: DataItem) -> bytes:
     return blob
 
 
-def _digest(identity: str) -> bytes:
-    return hashlib.blake2b(identity.encode(), digest_size=16).digest()
-
-
-class BucketCache:
-    """The record identities of recently touched days, for one file's transaction.
-
-    Bounded by the number of identities it holds (16-byte digests); the least recently
-    used days are forgotten first and simply read again if needed.
-    """
-
-    def __init__(self, capacity: int = 400_000) -> None:
-        self._capacity = capacity
-        self._days: OrderedDict[tuple[str, date], set[bytes]] = OrderedDict()
-        self._size = 0
-
-    def get(self, bucket: tuple[str, date]) -> set[bytes] | None:
-        found = self._days.get(bucket)
-        if found is not None:
-            self._days.move_to_end(bucket)
-        return found
-
-    def put(self, bucket: tuple[str, date], identities: set[bytes]) -> None:
-        previous = self._days.pop(bucket, None)
-        self._size -= len(previous) if previous is not None else 0
-        self._days[bucket] = identities
-        self._size += len(identities)
-        while self._size > self._capacity and len(self._days) > 1:
-            _, evicted = self._days.popitem(last=False)
-            self._size -= len(evicted)
+_DAY = timedelta(days=1)
 
 
 def _identity_of(fields: tuple[str, ...]) -> Callable[[str], str]:
@@ -202,17 +200,17 @@ class _Writer:
         cipher: MemberCipher,
         member_id: str,
         kind: str,
-        category: str,
         batch_id: str | None,
         clock: Clock,
+        cache: BucketCache,
     ) -> None:
         self.repo, self.cipher, self.member_id = repo, cipher, member_id
-        self.kind, self.category, self.batch_id, self.clock = kind, category, batch_id, clock
+        self.kind, self.batch_id, self.clock, self.cache = kind, batch_id, clock, cache
+        spec = kind_spec(kind)
+        self.category = spec.category
+        self.identity = None if not spec.identity else _identity_of(spec.identity)
         self.added = self.duplicate = 0
         self.item_ids: list[str] = []
-        self.cache = BucketCache()
-        fields = kind_spec(kind).identity
-        self.identity = (lambda line: line) if not fields else _identity_of(fields)
 
     def atomic(self, line: str) -> None:
         payload = encode_lines([line])
@@ -220,39 +218,86 @@ class _Writer:
         if self.repo.item_hash_exists(self.member_id, digest):
             self.duplicate += 1
             return
-        self._add(None, [line], payload, digest, period_of([line]))
+        self._add(None, 1, payload, digest, period_of([line]))
 
     def day(self, day: date, spans: dict[str, Span]) -> None:
-        bucket = (self.kind, day)
+        present = self._known((self.kind, day))
+        self._merge(day, list(spans), present, lambda new: span_of(spans[ln] for ln in new))
+
+    def day_lines(self, block: DayLines) -> None:
+        bucket = (self.kind, block.day)
+        present = self._known(bucket)
+        if self.identity is None and not present:  # a new day: its text is the payload
+            payload = block.text.encode()
+            period = (block.start, block.end)
+            self._add(block.day, block.count, payload, self.cipher.content_hash(payload), period)
+            self.cache.wrote(bucket)
+            self.cache.put(bucket, block)
+            return
+        whole, count = (block.start, block.end), block.count
+        lines = block.lines()
+        self._merge(block.day, lines, present, lambda n: whole if len(n) == count else period_of(n))
+
+    def _known(self, bucket: tuple[str, date]) -> set[str]:
+        """The identities the day already holds (cached, else read)."""
         present = self.cache.get(bucket)
-        if present is None:
-            present = set()
-            for item in self.repo.items_in_bucket(self.member_id, self.kind, day):
-                try:
-                    lines = self._lines(item.id, _blob(self.repo, item))
-                except ItemUnreadable:
-                    continue  # a corrupted item does not block the day: its records come back
-                present.update(_digest(self.identity(line)) for line in lines)
-        new: list[str] = []
-        for line in sorted(spans):
-            key = _digest(self.identity(line))
-            if key not in present:
-                present.add(key)  # two records of one file with one identity: keep the first
-                new.append(line)
+        return self._present(bucket[1]) if present is None else present
+
+    def _merge(
+        self,
+        day: date,
+        lines: list[str],
+        present: set[str],
+        period: Callable[[list[str]], tuple[datetime | None, datetime | None]],
+    ) -> None:
+        """Add, as one new item, the lines (each given once) not yet in ``present``."""
+        bucket = (self.kind, day)
+        identity = self.identity
+        if identity is None:  # the whole line is the identity: set operations, in C
+            new = sorted(lines if not present else [ln for ln in lines if ln not in present])
+            present.update(new)
+        else:
+            new = []
+            for line in sorted(lines):
+                key = identity(line)
+                if key not in present:
+                    present.add(key)  # two records of one file with one identity: keep the first
+                    new.append(line)
         self.cache.put(bucket, present)
-        self.duplicate += len(spans) - len(new)
+        self.duplicate += len(lines) - len(new)
         if new:
             payload = encode_lines(new)
-            period = span_of(spans[line] for line in new)
-            self._add(day, new, payload, self.cipher.content_hash(payload), period)
+            self._add(day, len(new), payload, self.cipher.content_hash(payload), period(new))
+            self.cache.wrote(bucket)
+
+    def _present(self, day: date) -> set[str]:
+        """The identities of the records already stored for the day."""
+        present: set[str] = set()
+        if not self.cache.may_hold((self.kind, day), self._days_before):
+            return present
+        for item in self.repo.items_in_bucket(self.member_id, self.kind, day):
+            try:
+                lines = self._lines(item.id, _blob(self.repo, item))
+            except ItemUnreadable:
+                continue  # a corrupted item does not block the day: its records come back
+            present.update(lines if self.identity is None else map(self.identity, lines))
+        return present
+
+    def _days_before(self) -> tuple[date, date] | None:
+        """The days the kind's items span, a day wider each side (a period's time zone)."""
+        for summary in self.repo.kind_summaries(self.member_id):
+            if summary.kind == self.kind and summary.first and summary.last:
+                return summary.first.date() - _DAY, summary.last.date() + _DAY
+        return None
 
     def _lines(self, item_id: str, blob: bytes) -> list[str]:
-        return self.cipher.open(item_id, blob).decode().splitlines()
+        # split at "\n" only: a line may hold U+2028 and the like, which splitlines cuts at
+        return [line for line in self.cipher.open(item_id, blob).decode().split("\n") if line]
 
     def _add(
         self,
         day: date | None,
-        lines: list[str],
+        count: int,
         payload: bytes,
         digest: str,
         period: tuple[datetime | None, datetime | None],
@@ -269,13 +314,13 @@ class _Writer:
             day=day,
             period_start=start,
             period_end=end or start,
-            record_count=len(lines),
+            record_count=count,
             content_hash=digest,
             batch_id=self.batch_id,
             created_at=self.clock.now(),
         )
         self.repo.add_item(item, self.cipher.seal(item_id, payload))
-        self.added += len(lines)
+        self.added += count
         self.item_ids.append(item_id)
 
     def result(self) -> StoreResult:
