@@ -24,6 +24,7 @@ from holoptic.currency.model import (
     Reputation,
     UniversalDividend,
 )
+from holoptic.ledger.amounts import format_amount
 
 
 def dump_spec(spec: CurrencySpec) -> str:
@@ -60,10 +61,7 @@ class _Amount:
         self.decimals = decimals
 
     def __call__(self, minor: int) -> str:
-        sign = "-" if minor < 0 else ""
-        whole, part = divmod(abs(minor), 10**self.decimals)
-        text = f"{sign}{whole}.{part:0{self.decimals}d}" if self.decimals else f"{sign}{whole}"
-        return _q(text)
+        return _q(format_amount(minor, self.decimals))
 
 
 def _issuance(issuance: Issuance, amount: _Amount) -> list[str]:

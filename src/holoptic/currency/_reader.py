@@ -16,10 +16,11 @@ from fractions import Fraction
 from typing import Any, TypeVar
 
 from holoptic.currency.validate import Problem
+from holoptic.ledger.amounts import MAX_MINOR  # the ledger's bound on any amount
 
 T = TypeVar("T")
 Table = Mapping[str, Any]
-MAX_MINOR = 10**15  # the ledger's bound on any amount, in minor units
+
 _RATIO = re.compile(r"\s*(-?[0-9]{1,18})\s*/\s*([0-9]{1,18})\s*")
 
 

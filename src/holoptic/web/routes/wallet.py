@@ -74,11 +74,10 @@ def _page(
     status: int = 200,
     **extra: Any,
 ) -> Response:
-    neighbours = (
-        [m for m in services.vault.members("valmont") if m.id != member.id]
-        if any(c.slug == "valmont" for c in services.vault.communities())
-        else []
-    )
+    mine = {m.community_id for m in services.vault.memberships(member.id)}
+    slugs = [c.slug for c in services.vault.communities() if c.id in mine]
+    found = {m.id: m for slug in slugs for m in services.vault.members(slug)}
+    neighbours = [m for m in found.values() if m.id != member.id]  # the member's communities
     context = {
         "wallets": _wallets(services, member),
         "neighbours": sorted(neighbours, key=lambda m: m.name.casefold())[:500],
