@@ -19,10 +19,13 @@ from holoptic.identity.service import IdentityService
 from holoptic.importers.registry import default_importers
 from holoptic.importers.service import ImportService
 from holoptic.ledger.books import Books
+from holoptic.ledger.cashier import Cashier
 from holoptic.ledger.currencies import CurrencyService
 from holoptic.ledger.daily import DailyFlows
+from holoptic.ledger.exchange import Exchange
 from holoptic.ledger.keys import SigningKeys
 from holoptic.ledger.payments import Payments
+from holoptic.ledger.reserve import ReserveBooks
 from holoptic.lineage.service import LineageService
 from holoptic.reveal.requests import LetterService
 from holoptic.reveal.service import RevealService
@@ -155,8 +158,16 @@ class Services:
         return DailyFlows(self.uow, self.currencies.spec, self.clock)
 
     @cached_property
+    def cashier(self) -> Cashier:
+        return Cashier(self.uow, self.currencies.spec, self.clock, self.payments)
+
+    @cached_property
+    def exchange(self) -> Exchange:
+        return Exchange(self.uow, self.currencies.spec, self.clock, self.payments)
+
+    @cached_property
     def books(self) -> Books:
-        return Books(self.uow, self.currencies.spec)
+        return ReserveBooks(self.uow, self.currencies.spec)  # with euro-backed reserves
 
     @cached_property
     def signing_keys(self) -> SigningKeys:

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from holoptic.currency.model import Reputation
 from holoptic.ledger.model import Transfer, TransferState
 from holoptic.ledger.reputation import (
     NotConverged,
@@ -19,6 +20,8 @@ from holoptic.ledger.reputation import (
     reputation,
     trades_from,
 )
+from holoptic.ledger.trust import resolve_pre_trusted, trust_report
+from holoptic.vault.model import Role
 
 HONEST = [f"h{i}" for i in range(30)]
 SYBILS = [f"s{i}" for i in range(20)]
@@ -131,3 +134,50 @@ def test_trades_are_the_settled_payments_between_members() -> None:
     assert Counter(trades_from(transfers, owners)) == Counter(
         [Trade("a", "b", 5), Trade("b", "a", 3)]
     )
+
+
+def test_a_fixed_number_of_iterations_stops_there_within_the_bound() -> None:
+    trades = honest_trades(random.Random(5))
+    converged = reputation(trades, HONEST, PRE_TRUSTED, tol=1e-14, max_iter=2_000)
+    for k in (1, 10, 50):
+        t = reputation(trades, HONEST, PRE_TRUSTED, tol=None, max_iter=k)
+        assert sum(t.values()) == pytest.approx(1)
+        error = sum(abs(t[m] - converged[m]) for m in HONEST)
+        assert error <= 2 * (1 - ALPHA) ** k
+    one = reputation(trades, HONEST, PRE_TRUSTED, tol=None, max_iter=1)
+    assert one != reputation(trades, HONEST, PRE_TRUSTED, tol=None, max_iter=2)
+
+
+ROLES = {"ann": Role.STEWARD, "bob": Role.MEMBER, "cat": Role.MEMBER, "dan": Role.STEWARD}
+
+
+@pytest.mark.parametrize(
+    ("named", "stewards", "members", "unknown"),
+    [
+        ((), True, {"ann", "dan"}, ()),
+        (("bob",), True, {"ann", "bob", "dan"}, ()),
+        (("bob",), False, {"bob"}, ()),
+        (("ann", "gone"), False, {"ann"}, ("gone",)),
+        (("gone",), False, set(), ("gone",)),
+    ],
+)
+def test_pre_trust_is_the_named_members_plus_the_stewards_when_asked(
+    named: tuple[str, ...], stewards: bool, members: set[str], unknown: tuple[str, ...]
+) -> None:
+    found = resolve_pre_trusted(Reputation(pre_trusted=named, stewards=stewards), ROLES)
+    assert found.members == members and found.unknown == unknown
+
+
+def test_the_report_ranks_members_and_refuses_an_empty_pre_trust() -> None:
+    settings_ = Reputation(pre_trusted=("bob",), stewards=False, iterations=100)
+    trades = [Trade("bob", "ann"), Trade("bob", "cat"), Trade("ann", "bob"), Trade("cat", "bob")]
+    report = trust_report("VAL", settings_, ROLES, trades)
+    ranks = {s.member: (s.rank, s.pre_trusted) for s in report.standings}
+    # ann and cat are symmetric, so they share rank 2; dan, whom nobody pays, is last
+    assert ranks == {"bob": (1, True), "ann": (2, False), "cat": (2, False), "dan": (4, False)}
+    assert report.of("dan") is not None and report.of("dan").score == 0  # type: ignore[union-attr]
+    assert report.of("stranger") is None
+    with pytest.raises(ReputationInvalid, match="no pre-trusted member"):
+        trust_report("VAL", Reputation(stewards=False), ROLES, trades)
+    with pytest.raises(ReputationInvalid):
+        trust_report("VAL", Reputation(), {"bob": Role.MEMBER}, trades)  # no steward at all

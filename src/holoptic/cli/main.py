@@ -9,6 +9,7 @@ from __future__ import annotations
 import typer
 
 from holoptic.cli import (
+    cashier,
     communities,
     consumers,
     currency,
@@ -67,8 +68,11 @@ app.add_typer(rules.app, name="rules")
 app.command("use")(use.use_command)
 app.add_typer(use.grants, name="grants")
 app.add_typer(use.lineage, name="lineage")
+currency.app.command("buy")(cashier.buy_command)
+currency.app.command("redeem")(cashier.redeem_command)
 app.add_typer(currency.app, name="currency")
 app.command("pay")(currency.pay_command)
+app.command("exchange")(cashier.exchange_command)
 app.add_typer(currency.ledger, name="ledger")
 app.command("serve")(serve)
 

@@ -106,6 +106,73 @@ def trial_balance(
 
 
 @dataclass(frozen=True, slots=True)
+class PeriodRow:
+    account: str
+    opening: int  # the balance at the start of the period
+    debits: int  # what the period's posted transfers took from it
+    credits: int
+
+    @property
+    def closing(self) -> int:
+        return self.opening + self.credits - self.debits
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodBalance:
+    """A trial balance over [start, end]: each account's opening balance, the period's
+    debits and credits, and its closing balance."""
+
+    currency: str
+    start: date
+    end: date
+    rows: tuple[PeriodRow, ...]
+
+    @property
+    def total_debits(self) -> int:
+        return sum(r.debits for r in self.rows)
+
+    @property
+    def total_credits(self) -> int:
+        return sum(r.credits for r in self.rows)
+
+    @property
+    def balanced(self) -> bool:
+        """The period's debits equal its credits, and both ends sum to zero."""
+        return (
+            self.total_debits == self.total_credits
+            and sum(r.opening for r in self.rows) == 0
+            and sum(r.closing for r in self.rows) == 0
+        )
+
+
+def period_balance(
+    accounts: Iterable[Account],
+    transfers: Iterable[Transfer],
+    start: date,
+    end: date,
+    currency: str,
+) -> PeriodBalance:
+    """Per account of ``currency``: the balance before ``start``, then the posted debits
+    and credits of the days within [start, end]."""
+    opening: Counter[str] = Counter()
+    debits: Counter[str] = Counter()
+    credits: Counter[str] = Counter()
+    for t in transfers:
+        if t.currency != currency or day_of(t) > end:
+            continue
+        if day_of(t) < start:
+            opening[t.debit] -= t.posted_amount
+            opening[t.credit] += t.posted_amount
+        else:
+            debits[t.debit] += t.posted_amount
+            credits[t.credit] += t.posted_amount
+    ids = [a.id for a in accounts if a.currency == currency]
+    ids += sorted((set(opening) | set(debits) | set(credits)) - set(ids))
+    rows = tuple(PeriodRow(i, opening[i], debits[i], credits[i]) for i in ids)
+    return PeriodBalance(currency, start, end, rows)
+
+
+@dataclass(frozen=True, slots=True)
 class StatementLine:
     transfer_id: str
     at: datetime

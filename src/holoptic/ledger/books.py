@@ -1,4 +1,5 @@
-"""The books of a currency: invariant checks, journal, trial balance, statements, exports."""
+"""The books of a currency: invariant checks, journal, trial balances, statements, exports,
+and its members' reputation."""
 
 from __future__ import annotations
 
@@ -9,16 +10,20 @@ from datetime import date, timedelta
 from holoptic.currency.model import CurrencySpec
 from holoptic.ledger.accounting import (
     JournalLine,
+    PeriodBalance,
     Statement,
     TrialBalance,
     journal,
+    period_balance,
     statement,
     trial_balance,
 )
 from holoptic.ledger.beancount import to_beancount, to_csv
 from holoptic.ledger.invariants import Violation, check
-from holoptic.ledger.model import Account
+from holoptic.ledger.model import Account, AccountKind
 from holoptic.ledger.ports import LedgerUnitOfWorkFactory
+from holoptic.ledger.reputation import trades_from
+from holoptic.ledger.trust import TrustReport, trust_report
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,9 +69,28 @@ class Books:
         with self._uow() as uow:
             return trial_balance(uow.ledger.accounts(code), uow.ledger.transfers(code), at, code)
 
-    def statement(self, code: str, account: str, start: date, end: date) -> Statement:
+    def period_balance(self, code: str, start: date, end: date) -> PeriodBalance:
         with self._uow() as uow:
-            return statement(account, uow.ledger.transfers(code), start, end)
+            accounts = uow.ledger.accounts(code)
+            return period_balance(accounts, uow.ledger.transfers(code), start, end, code)
+
+    def statement(self, code: str, account: str, start: date, end: date) -> Statement:
+        """One account's statement; reads only that account's transfers."""
+        with self._uow() as uow:
+            mine = [t for t in uow.ledger.account_transfers(account) if t.currency == code]
+        return statement(account, mine, start, end)
+
+    def reputation(self, code: str) -> TrustReport:
+        """EigenTrust over the currency's settled member-to-member payments, with the
+        spec's pre-trusted members and, when it says so, the community's stewards."""
+        spec = self._specs(code)  # raises for an unknown currency
+        with self._uow() as uow:
+            row = uow.ledger.currency(code)
+            roles = uow.ledger.community_roles(row.community_id) if row else {}
+            accounts = uow.ledger.accounts(code)
+            transfers = uow.ledger.transfers(code)
+        owners = {a.id: a.owner for a in accounts if a.kind is AccountKind.MEMBER and a.owner}
+        return trust_report(code, spec.reputation, roles, trades_from(transfers, owners))
 
     def export(self, code: str, fmt: str) -> str:
         spec = self._specs(code)

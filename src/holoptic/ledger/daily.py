@@ -17,8 +17,7 @@ from holoptic.clock import Clock
 from holoptic.currency.flows import demurrage_batch, dividend_on, is_dividend_day
 from holoptic.currency.model import CurrencySpec, UniversalDividend
 from holoptic.ledger.accounts import account_id, holder_account
-from holoptic.ledger.book import Book
-from holoptic.ledger.flows import FlowBatch, FlowKind
+from holoptic.ledger.flows import FlowBatch, FlowKind, apply_flow
 from holoptic.ledger.invariants import check_changes
 from holoptic.ledger.model import AccountKind, Balance
 from holoptic.ledger.payments import InvariantBroken
@@ -91,7 +90,7 @@ class DailyFlows:
             if uow.ledger.flow_done(spec.code, day, kind.value):
                 return FlowReport(spec.code, kind.value, day, 0, 0, True)
             community = uow.vault.get_community_by_slug(spec.community)
-            members = [m.id for m in uow.vault.list_members(community.id)] if community else []
+            members = uow.vault.member_ids(community.id) if community else []
             uow.ledger.open_accounts(
                 holder_account(spec, AccountKind.MEMBER, m, now) for m in members
             )
@@ -137,18 +136,19 @@ class DailyFlows:
         return FlowReport(spec.code, kind.value, day, len(accounts), posted, False)
 
     def _post_batch(self, batch: FlowBatch) -> int:
-        """One transaction: the batch's legs, the system leg once, invariants checked."""
+        """One transaction: the batch's legs, the system leg once, invariants checked.
+        Legs already posted were skipped by the caller (``flow_accounts``); should two
+        runs race, the transfer ids' uniqueness refuses the second's batch whole."""
         now = self._clock.now()
-        transfers = batch.transfers(now)
         with self._uow(write=True) as uow:
-            ids = [x.id for x in transfers]
-            book = Book.from_state(uow.ledger.state([*batch.legs, batch.system], ids))
-            applied = book.apply(transfers, now)
-            violations = check_changes(applied.changes, book.accounts)
+            state = uow.ledger.state([*batch.legs, batch.system], [])
+            result = apply_flow(batch, state, now)
+            accounts = {a.id: a for a in state.accounts}
+            violations = check_changes(result.changes, accounts)
             if violations:
                 raise InvariantBroken("; ".join(v.message for v in violations))
-            uow.ledger.save(applied.changes)
-        return sum(x.amount for x in applied.changes.transfers)
+            uow.ledger.save(result.changes)
+        return sum(x.amount for x in result.changes.transfers)
 
 
 def _due(spec: CurrencySpec, day: date, period_days: int) -> bool:

@@ -11,7 +11,7 @@ balances = issued − burned". Given ``issued``, the issuance accounts are also 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
@@ -48,11 +48,20 @@ class Violation:
 @dataclass(frozen=True, slots=True)
 class ReserveRule:
     """``reserve``'s balance must cover ``ratio`` × the positive balances of the
-    ``redeemable`` accounts (already converted to the reserve's minor units)."""
+    ``redeemable`` accounts (already converted to the reserve's minor units).
+
+    ``others`` is the positive balances of redeemable accounts not listed, summed by
+    storage, so one batch can be checked without loading every account."""
 
     reserve: str
     redeemable: tuple[str, ...]
     ratio: Fraction = Fraction(1)
+    others: int = 0
+
+    def shortfall(self, posted: Callable[[str], int]) -> Fraction:
+        """What the reserve lacks to cover the rule (zero or less when it is covered)."""
+        redeemable = self.others + sum(max(posted(a), 0) for a in self.redeemable)
+        return self.ratio * redeemable - posted(self.reserve)
 
 
 def check(
@@ -213,14 +222,36 @@ def _duplicates(state: BookState) -> Iterator[Violation]:
             yield Violation(Invariant.DUPLICATE, f"applied {n} times", transfer_id)
 
 
-def _reserves(state: BookState, rules: Iterable[ReserveRule]) -> Iterator[Violation]:
+def check_reserve_batch(
+    rule: ReserveRule, before: Mapping[str, Balance], after: Mapping[str, Balance]
+) -> list[Violation]:
+    """One batch's share of the reserve rule: it may leave the reserve short only if it
+    was already short and the batch did not make it worse (a reserve broken outside the
+    ledger must not stop the payments that do not touch it)."""
+    lacking = rule.shortfall(_posted(after))
+    if lacking > 0 and lacking > rule.shortfall(_posted(before)):
+        return list(_reserves(BookState(balances=after), [rule]))
+    return []
+
+
+def check_reserves(state: BookState, rules: Iterable[ReserveRule]) -> list[Violation]:
+    """The reserve rules alone, over the whole state."""
+    return list(_reserves(state, rules))
+
+
+def _posted(balances: Mapping[str, Balance]) -> Callable[[str], int]:
     def posted(account_id: str) -> int:
-        b = state.balances.get(account_id)
+        b = balances.get(account_id)
         return b.posted if b else 0
 
+    return posted
+
+
+def _reserves(state: BookState, rules: Iterable[ReserveRule]) -> Iterator[Violation]:
+    posted = _posted(state.balances)
     for rule in rules:
-        redeemable = sum(max(posted(a), 0) for a in rule.redeemable)
-        if posted(rule.reserve) < rule.ratio * redeemable:
+        if rule.shortfall(posted) > 0:
+            redeemable = rule.others + sum(max(posted(a), 0) for a in rule.redeemable)
             message = f"{posted(rule.reserve)} held against {rule.ratio} × {redeemable}"
             yield Violation(Invariant.RESERVE, message, rule.reserve)
 

@@ -110,8 +110,10 @@ class Refusal(StrEnum):
     LINKED_OPEN = "linked_chain_open"  # the batch ends inside a chain
     PERIMETER = "outside_perimeter"
     CATEGORY = "refused_category"
-    RESERVE = "reserve_insufficient"
+    RESERVE = "reserve_insufficient"  # the reserve would not cover what is redeemable
     SIGNATURE = "signature_invalid"
+    NO_EXCHANGE_LINK = "no_exchange_link"  # the currency has no link to the one asked for
+    EXCHANGE_CAP = "exchange_daily_cap_exceeded"  # the link's daily cap would be passed
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,8 +2,9 @@
 
 One write transaction per batch: open the accounts (first use), read the part of the
 book the batch touches, apply it with the currency's rules plugged into the engine
-(perimeter, refused categories), write the changes with compare-and-set, and check the
-batch's invariants before committing. A refusal names its rule and writes nothing.
+(perimeter, refused categories, a euro-backed money's reserve), write the changes with
+compare-and-set, and check the batch's invariants before committing. A refusal names
+its rule and writes nothing.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from holoptic.ledger.invariants import check_changes
 from holoptic.ledger.model import AccountKind, Refusal, Result, Transfer
 from holoptic.ledger.orders import PaymentOrder, SignatureInvalid, verify_order
 from holoptic.ledger.ports import LedgerUnitOfWork, LedgerUnitOfWorkFactory, StaleBook
+from holoptic.ledger.reserve import Coverage, needs_coverage
+from holoptic.ledger.state import Changes
 
 RETRIES = 5  # compare-and-set conflicts under concurrency are retried this often
 
@@ -82,10 +85,7 @@ class Payments:
         for attempt in range(RETRIES):
             try:
                 with self._uow(write=True) as uow:
-                    key = uow.ledger.public_key(order.payer)
-                    if key is None:
-                        raise SignatureInvalid(f"member {order.payer} has no signing key")
-                    verify_order(order, signature, key, now)
+                    verify_in(uow, order, signature, now)
                     uow.ledger.open_accounts(
                         [
                             holder_account(spec, AccountKind.MEMBER, order.payer, now),
@@ -118,28 +118,68 @@ class Payments:
         signatures: dict[str, bytes] | None = None,
     ) -> tuple[list[Result], Book]:
         """Apply a batch inside the caller's transaction; persist only when all apply."""
+        prepared = self.prepare(uow, spec, batch, now)
+        if prepared.changes is not None:
+            uow.ledger.save(prepared.changes, signatures)
+        return prepared.results, prepared.book
+
+    def prepare(
+        self, uow: LedgerUnitOfWork, spec: CurrencySpec, batch: Sequence[Transfer], now: datetime
+    ) -> Prepared:
+        """Apply a batch to the part of the book it needs, with the currency's rules and
+        the batch's invariants checked, without writing it: the changes to save come back
+        only when every transfer applied (so two currencies' batches can be saved together,
+        or neither)."""
         accounts = {x.debit for x in batch} | {x.credit for x in batch}
         ids = {x.id for x in batch} | {x.pending_id for x in batch if x.pending_id}
+        covered = needs_coverage(spec, accounts)
+        if covered:  # locks the reserve's row too: writers that move it queue
+            accounts.add(account_id(spec.code, AccountKind.RESERVE))
         book = Book.from_state(uow.ledger.state(accounts, ids))
-        rules = CurrencyRules(spec, uow)
+        coverage = Coverage.of(spec, book, uow.ledger.redeemable(spec.code)) if covered else None
+        rules = CurrencyRules(spec, uow, coverage)
         applied = book.apply(batch, now, rules.check)
         if applied.changes.empty:
-            return list(applied.results), book
+            return Prepared(list(applied.results), book, None)
         if not applied.ok:  # all or nothing: a refused transfer keeps the whole batch out
-            return list(applied.results), Book.from_state(uow.ledger.state(accounts, ids))
+            return Prepared(
+                list(applied.results), Book.from_state(uow.ledger.state(accounts, ids)), None
+            )
         violations = check_changes(applied.changes, book.accounts)
+        if coverage is not None:
+            violations += coverage.violations(book)
         if violations:
             raise InvariantBroken("; ".join(v.message for v in violations))
-        uow.ledger.save(applied.changes, signatures)
-        return list(applied.results), book
+        return Prepared(list(applied.results), book, applied.changes)
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A batch applied in memory: its results, the book after it, and the changes to save
+    (None when it changed nothing or was refused)."""
+
+    results: list[Result]
+    book: Book
+    changes: Changes | None
+
+
+def verify_in(uow: LedgerUnitOfWork, order: PaymentOrder, signature: bytes, now: datetime) -> None:
+    """Check a member's signed order against the payer's stored public key."""
+    key = uow.ledger.public_key(order.payer)
+    if key is None:
+        raise SignatureInvalid(f"member {order.payer} has no signing key")
+    verify_order(order, signature, key, now)
 
 
 class CurrencyRules:
     """The spec's rules on each transfer, after the engine's own (limits and the rest)."""
 
-    def __init__(self, spec: CurrencySpec, uow: LedgerUnitOfWork) -> None:
+    def __init__(
+        self, spec: CurrencySpec, uow: LedgerUnitOfWork, coverage: Coverage | None = None
+    ) -> None:
         self._spec = spec
         self._uow = uow
+        self._coverage = coverage
 
     def check(self, transfer: Transfer, book: Book) -> Refusal | None:
         if transfer.category and is_refused(self._spec.refused_categories, transfer.category):
@@ -149,4 +189,6 @@ class CurrencyRules:
             where = self._uow.ledger.location(credit.id)
             if where is None or not zones.inside(self._spec.perimeter, *where):
                 return Refusal.PERIMETER
+        if self._coverage is not None:
+            return self._coverage.refusal(transfer, book)
         return None

@@ -59,11 +59,13 @@ def reputation(
     members: Sequence[str],
     pre_trusted: Collection[str],
     alpha: float = 0.15,
-    tol: float = 1e-9,
+    tol: float | None = 1e-9,
     max_iter: int = 200,
     by: Literal["count", "volume"] = "count",
 ) -> dict[str, float]:
-    """Each member's global trust; the values sum to 1."""
+    """Each member's global trust; the values sum to 1. With ``tol=None`` it runs exactly
+    ``max_iter`` power iterations, as a currency's spec asks: from ``t = p`` the L1
+    distance to the fixed point is then at most 2·(1 − a)^max_iter."""
     index = {m: i for i, m in enumerate(dict.fromkeys(members))}
     p = _pre_trust(index, pre_trusted, alpha)
     sources, targets, weights, dangling = _local_trust(edges, index, by)
@@ -73,9 +75,15 @@ def reputation(
         following = (1 - alpha) * (flow + t[dangling].sum() * p) + alpha * p
         delta = float(np.abs(following - t).sum())
         t = following
-        if delta < tol:
-            return {m: float(v) for m, v in zip(index, t / t.sum(), strict=True)}
+        if tol is not None and delta < tol:
+            return _normalised(index, t)
+    if tol is None:
+        return _normalised(index, t)
     raise NotConverged(f"EigenTrust did not converge in {max_iter} iterations", alpha=alpha)
+
+
+def _normalised(index: Mapping[str, int], t: NDArray[np.float64]) -> dict[str, float]:
+    return {m: float(v) for m, v in zip(index, t / t.sum(), strict=True)}
 
 
 def _pre_trust(

@@ -82,6 +82,20 @@ class UploadTooLarge(HolopticError):
     status = 413
 
 
+class InvalidDate(HolopticError):
+    """A period's date that is not ``YYYY-MM-DD``."""
+
+    code = "web.invalid_date"
+    status = 400
+
+
+class PeriodReversed(HolopticError):
+    """A period that starts after it ends."""
+
+    code = "web.period_reversed"
+    status = 400
+
+
 class InvalidUpload(HolopticError):
     """A body that is not the upload form's multipart data."""
 
@@ -140,6 +154,14 @@ ERRORS: dict[str, tuple[str, str]] = {
             "These files are more than this server accepts in one upload. Nothing was kept. "
             "Upload fewer or smaller files, one archive at a time for instance."
         ),
+    ),
+    "web.invalid_date": (
+        N_("Invalid date"),
+        N_("Dates are written year-month-day, for example 2026-03-31. Correct the date."),
+    ),
+    "web.period_reversed": (
+        N_("Dates in the wrong order"),
+        N_("The period starts after it ends: the “from” date must be on or before the “to” date."),
     ),
     "web.internal_error": (
         N_("Something went wrong"),

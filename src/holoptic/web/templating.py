@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any, cast
 from urllib.parse import quote
 
+from babel import Locale
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -60,6 +61,7 @@ def environment(lang: str) -> Environment:
     env.filters["day"] = lambda value: _day(value, lang)
     env.filters["moment"] = lambda value: _moment(value, lang)
     env.filters["number"] = lambda value: format_decimal(value, locale=lang)
+    env.filters["percent"] = lambda value: _percent(value, lang)
     env.filters["kind_label"] = lambda kind: KINDS[kind].label(lang) if kind in KINDS else kind
     env.filters["category_label"] = _category_label
     env.globals["version"] = __version__
@@ -79,6 +81,12 @@ def _moment(value: datetime | None, lang: str) -> str:
     if value is None:
         return "—"
     return str(format_datetime(value, format="medium", tzinfo=value.tzinfo, locale=lang))
+
+
+def _percent(value: float, lang: str) -> str:
+    """A share as the language writes percentages, to two decimals at most (``12,5 %``)."""
+    pattern = Locale.parse(lang).percent_formats[None].pattern.replace("0", "0.0#", 1)
+    return str(format_percent(value, format=pattern, locale=lang))
 
 
 def _category_label(iri: str) -> str:

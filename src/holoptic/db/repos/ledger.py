@@ -12,10 +12,11 @@ from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from holoptic.db import schema as t
+from holoptic.db.repos.bulk import Bulk
 from holoptic.db.repos.vault import must_utc, utc
 from holoptic.ledger.model import (
     Account,
@@ -28,6 +29,7 @@ from holoptic.ledger.model import (
 )
 from holoptic.ledger.ports import CurrencyRow, StaleBook
 from holoptic.ledger.state import BookState, Changes
+from holoptic.vault.model import Role
 
 CHUNK = 400
 A, T, P = t.ledger_accounts.c, t.ledger_transfers.c, t.ledger_pendings.c
@@ -127,8 +129,13 @@ class SqlLedgerRepository:
         if not wanted:
             return
         present: set[str] = set()
-        for ids in _chunks(wanted):
-            present.update(self._c.execute(select(A.id).where(A.id.in_(ids))).scalars())
+        if len(wanted) > 4 * CHUNK:  # many (a dividend day): one scan of their currencies
+            currencies = sorted({a.currency for a in wanted.values()})
+            query = select(A.id).where(A.currency.in_(currencies))
+            present.update(self._c.execute(query).scalars())
+        else:
+            for ids in _chunks(wanted):
+                present.update(self._c.execute(select(A.id).where(A.id.in_(ids))).scalars())
         rows = [_account_row(a) for i, a in wanted.items() if i not in present]
         if rows:  # another process may open the same account meanwhile: that is fine
             dialect = postgresql if self._c.dialect.name == "postgresql" else sqlite
@@ -220,31 +227,41 @@ class SqlLedgerRepository:
         return self.state(accounts, [x.id for x in transfers])
 
     def save(self, changes: Changes, signatures: Mapping[str, bytes] | None = None) -> None:
-        """Write a batch's changes; ``StaleBook`` when a balance moved since it was read."""
+        """Write a batch's changes; ``StaleBook`` when a balance moved since it was read.
+
+        All balances go in one prepared UPDATE executed for many rows (compare-and-set on
+        the three columns); the summed row count tells whether every one still held its
+        value before the batch."""
         if changes.transfers:
             rows = [_transfer_row(x, (signatures or {}).get(x.id)) for x in changes.transfers]
-            self._c.execute(insert(t.ledger_transfers), rows)
-        for account_id, balance in changes.balances.items():
-            before = changes.before.get(account_id, Balance())
-            done = self._c.execute(
-                update(t.ledger_accounts)
-                .where(
-                    A.id == account_id,
-                    A.posted == before.posted,
-                    A.debits_pending == before.debits_pending,
-                    A.credits_pending == before.credits_pending,
-                )
-                .values(
-                    posted=balance.posted,
-                    debits_pending=balance.debits_pending,
-                    credits_pending=balance.credits_pending,
-                )
-            )
-            if done.rowcount != 1:
-                raise StaleBook(f"account {account_id} changed while the batch was computed")
-        for pending in changes.pendings:
-            self._c.execute(delete(t.ledger_pendings).where(P.transfer_id == pending.transfer_id))
-            self._c.execute(insert(t.ledger_pendings).values(**_pending_row(pending)))
+            _TRANSFER_INSERT.run(self._c, rows)
+        if changes.balances:
+            self._update_balances(changes)
+        if changes.pendings:
+            ids = [p.transfer_id for p in changes.pendings]
+            for chunk in _chunks(ids):
+                self._c.execute(delete(t.ledger_pendings).where(P.transfer_id.in_(chunk)))
+            self._c.execute(insert(t.ledger_pendings), [_pending_row(p) for p in changes.pendings])
+
+    def _update_balances(self, changes: Changes) -> None:
+        zero = Balance()
+        params = [
+            {
+                "b_id": account_id,
+                "b_posted": before.posted,
+                "b_debits": before.debits_pending,
+                "b_credits": before.credits_pending,
+                "n_posted": balance.posted,
+                "n_debits": balance.debits_pending,
+                "n_credits": balance.credits_pending,
+            }
+            for account_id, balance in changes.balances.items()
+            for before in (changes.before.get(account_id, zero),)
+        ]
+        done = _BALANCE_UPDATE.run(self._c, params)
+        if done != len(params):
+            stale = len(params) - done
+            raise StaleBook(f"{stale} account(s) changed while the batch was computed")
 
     def transfers(self, currency: str) -> list[Transfer]:
         query = select(t.ledger_transfers).where(T.currency == currency).order_by(T.seq)
@@ -314,6 +331,65 @@ class SqlLedgerRepository:
         values = {"member_id": member_id, "public_key": key, "created_at": at}
         self._c.execute(insert(t.member_signing_keys).values(**values))
 
+    # --- euro-backed reserves and exchange links -------------------------------------------
+
+    def redeemable(self, currency: str) -> int:
+        """Σ positive balances of the currency's member and consumer accounts: what a
+        euro-backed money's reserve must cover."""
+        query = select(func.coalesce(func.sum(A.posted), 0)).where(
+            A.currency == currency, A.kind.in_(["member", "consumer"]), A.posted > 0
+        )
+        return int(self._c.execute(query).scalar_one())
+
+    def credited_between(self, account_id: str, since: datetime, until: datetime) -> int:
+        """What posted transfers credited to an account in [since, until): what crossed an
+        exchange link that day."""
+        query = select(func.coalesce(func.sum(T.amount), 0)).where(
+            T.credit == account_id, T.at >= since, T.at < until, T.state == "posted"
+        )
+        return int(self._c.execute(query).scalar_one())
+
+    # --- reputation and statements -------------------------------------------------------------
+
+    def community_roles(self, community_id: str) -> dict[str, Role]:
+        """Each member of the community and their role: who EigenTrust pre-trusts."""
+        c = t.memberships.c
+        query = select(c.member_id, c.role).where(c.community_id == community_id)
+        return {str(m): Role(r) for m, r in self._c.execute(query)}
+
+    def account_transfers(self, account_id: str) -> list[Transfer]:
+        """Every transfer of one account, in application order (for its statement)."""
+        query = (
+            select(t.ledger_transfers)
+            .where((T.debit == account_id) | (T.credit == account_id))
+            .order_by(T.seq)
+        )
+        return [_transfer(row) for row in self._c.execute(query).mappings()]
+
+
+_TRANSFER_COLUMNS = (
+    *("id", "currency", "debit", "credit", "amount", "category", "state"),
+    *("pending_id", "timeout_s", "linked", "memo", "signature", "at"),
+)
+_TRANSFER_INSERT = Bulk(
+    insert(t.ledger_transfers).values({c: bindparam(f"p_{c}") for c in _TRANSFER_COLUMNS}),
+    {f"p_{c}": T[c].type for c in ("linked", "signature", "at")},
+)
+_BALANCE_UPDATE = Bulk(
+    update(t.ledger_accounts)
+    .where(
+        A.id == bindparam("b_id"),
+        A.posted == bindparam("b_posted"),
+        A.debits_pending == bindparam("b_debits"),
+        A.credits_pending == bindparam("b_credits"),
+    )
+    .values(
+        posted=bindparam("n_posted"),
+        debits_pending=bindparam("n_debits"),
+        credits_pending=bindparam("n_credits"),
+    )
+)
+
 
 def _currency(row: Mapping[Any, Any]) -> CurrencyRow:
     return CurrencyRow(
@@ -341,19 +417,19 @@ def _account_row(account: Account) -> dict[str, Any]:
 
 def _transfer_row(transfer: Transfer, signature: bytes | None) -> dict[str, Any]:
     return {
-        "id": transfer.id,
-        "currency": transfer.currency,
-        "debit": transfer.debit,
-        "credit": transfer.credit,
-        "amount": transfer.amount,
-        "category": transfer.category,
-        "state": transfer.state.value,
-        "pending_id": transfer.pending_id,
-        "timeout_s": transfer.timeout_s,
-        "linked": transfer.linked,
-        "memo": transfer.memo,
-        "signature": signature,
-        "at": transfer.at,
+        "p_id": transfer.id,
+        "p_currency": transfer.currency,
+        "p_debit": transfer.debit,
+        "p_credit": transfer.credit,
+        "p_amount": transfer.amount,
+        "p_category": transfer.category,
+        "p_state": transfer.state.value,
+        "p_pending_id": transfer.pending_id,
+        "p_timeout_s": transfer.timeout_s,
+        "p_linked": transfer.linked,
+        "p_memo": transfer.memo,
+        "p_signature": signature,
+        "p_at": transfer.at,
     }
 
 

@@ -1,11 +1,11 @@
-"""The wallet: balances and history in each community currency, and a pay form whose
-order is signed server-side with the member's vault key after they re-enter their
-password. Stewards get the currency designer and the accounting pages."""
+"""The wallet: balances, the account statement of a chosen period and the member's
+reputation in each community currency, and a pay form whose order is signed server-side
+with the member's vault key after they re-enter their password."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -13,57 +13,110 @@ from fastapi.responses import Response
 
 from holoptic.bootstrap import Services
 from holoptic.currency.categories import CATEGORIES
-from holoptic.currency.toml import parse_spec
 from holoptic.errors import HolopticError
 from holoptic.identity.errors import InvalidCredentials
 from holoptic.ledger.accounts import account_id
 from holoptic.ledger.amounts import format_amount, parse_amount
 from holoptic.ledger.model import AccountKind
 from holoptic.ledger.orders import PaymentOrder
+from holoptic.ledger.ports import CurrencyRow
+from holoptic.ledger.reputation import ReputationInvalid
 from holoptic.vault.model import Member
-from holoptic.web.deps import LangDep, MemberDep, ServicesDep, StewardDep
+from holoptic.web.deps import LangDep, MemberDep, ServicesDep
 from holoptic.web.errors import N_
+from holoptic.web.periods import month_of, parse_period
 from holoptic.web.templating import render, translator
 
 router = APIRouter()
-HISTORY = 50
+Period = tuple[date, date]
+
+# who is on the other side of a statement line, when it is not a member
+ACCOUNT_LABELS = {
+    AccountKind.ISSUANCE.value: N_("Issuance"),
+    AccountKind.TREASURY.value: N_("Community treasury"),
+    AccountKind.DEMURRAGE.value: N_("Demurrage"),
+    AccountKind.RESERVE.value: N_("Reserve"),
+    AccountKind.CONSUMER.value: N_("An organisation"),
+}
+FLOW_LABELS = {"demurrage": N_("Demurrage"), "dividend": N_("Universal dividend")}
 
 
-def _wallets(services: Services, member: Member) -> list[dict[str, Any]]:
+def _wallets(
+    services: Services, member: Member, period: Period, names: dict[str, str], lang: str
+) -> list[dict[str, Any]]:
     communities = {m.community_id for m in services.vault.memberships(member.id)}
-    wallets = []
-    for row in services.currencies.list():
-        if row.community_id not in communities:
-            continue
-        account = account_id(row.code, AccountKind.MEMBER, member.id)
-        with services.uow() as uow:
-            state = uow.ledger.state([account], [])
-            history = uow.ledger.transfers_of(account, HISTORY)
-            found = state.accounts[0] if state.accounts else None
-        posted = state.balances[account].posted if account in state.balances else 0
-        wallets.append(
+    return [
+        _wallet(services, member, row, period, names, lang)
+        for row in services.currencies.list()
+        if row.community_id in communities
+    ]
+
+
+def _wallet(
+    services: Services,
+    member: Member,
+    row: CurrencyRow,
+    period: Period,
+    names: dict[str, str],
+    lang: str,
+) -> dict[str, Any]:
+    """One currency: balance, limit, the period's statement and the member's standing."""
+    _ = translator(lang)
+    account = account_id(row.code, AccountKind.MEMBER, member.id)
+    with services.uow() as uow:
+        state = uow.ledger.state([account], [])
+    found = state.accounts[0] if state.accounts else None
+    posted = state.balances[account].posted if account in state.balances else 0
+    statement = services.books.statement(row.code, account, *period)
+    labels = {c.code: c.label(lang) for c in CATEGORIES} | {k: _(v) for k, v in FLOW_LABELS.items()}
+
+    def money(minor: int) -> str:
+        return format_amount(minor, row.decimals)
+
+    return {
+        "code": row.code,
+        "name": row.name,
+        "order_id": str(uuid.uuid4()),  # the transfer id: a double submit pays once
+        "balance": money(posted),
+        "floor": money(found.lower) if found is not None and found.lower is not None else None,
+        "opening": money(statement.opening),
+        "closing": money(statement.closing),
+        "lines": [
             {
-                "code": row.code,
-                "name": row.name,
-                "order_id": str(uuid.uuid4()),  # the transfer id: a double submit pays once
-                "balance": format_amount(posted, row.decimals),
-                "floor": format_amount(found.lower, row.decimals)
-                if found is not None and found.lower is not None
-                else None,
-                "history": [
-                    {
-                        "at": t.at,
-                        "amount": format_amount(
-                            t.amount if t.credit == account else -t.amount, row.decimals
-                        ),
-                        "category": t.category,
-                        "counterparty": t.debit if t.credit == account else t.credit,
-                    }
-                    for t in history
-                ],
+                "at": line.at,
+                "counterparty": _counterparty(line.counterparty, names, lang),
+                "category": labels.get(line.category or "", line.category or ""),
+                "amount": money(line.amount),
+                "balance": money(line.balance),
             }
-        )
-    return wallets
+            for line in statement.lines
+        ],
+        "standing": _standing(services, row.code, member.id),
+    }
+
+
+def _counterparty(account: str, names: dict[str, str], lang: str) -> str:
+    """A member's name, or what a system account is for."""
+    _ = translator(lang)
+    _code, kind, owner = [*account.split(":", 2), "", ""][:3]
+    if kind == AccountKind.MEMBER.value:
+        return names.get(owner) or _("A former member")
+    if kind == AccountKind.EXCHANGE.value:
+        return _("Exchange to {currency}").format(currency=owner)
+    label = ACCOUNT_LABELS.get(kind)
+    return _(label) if label else account
+
+
+def _standing(services: Services, code: str, member_id: str) -> dict[str, Any] | None:
+    """The member's EigenTrust score and rank, or None when the currency has none."""
+    try:
+        report = services.books.reputation(code)
+    except ReputationInvalid:
+        return None
+    mine = report.of(member_id)
+    if mine is None:
+        return None
+    return {"score": mine.score, "rank": mine.rank, "count": len(report.standings)}
 
 
 def _page(
@@ -71,6 +124,7 @@ def _page(
     member: Member,
     services: Services,
     lang: str,
+    period: Period | None = None,
     status: int = 200,
     **extra: Any,
 ) -> Response:
@@ -78,10 +132,14 @@ def _page(
     slugs = [c.slug for c in services.vault.communities() if c.id in mine]
     found = {m.id: m for slug in slugs for m in services.vault.members(slug)}
     neighbours = [m for m in found.values() if m.id != member.id]  # the member's communities
+    names = {m.id: m.name for m in found.values()}
+    period = period or month_of(services.clock.now().date())
     context = {
-        "wallets": _wallets(services, member),
+        "wallets": _wallets(services, member, period, names, lang),
+        "start": period[0],
+        "end": period[1],
         "neighbours": sorted(neighbours, key=lambda m: m.name.casefold())[:500],
-        "categories": [(c.code, c.label_fr if lang == "fr" else c.label_en) for c in CATEGORIES],
+        "categories": [(c.code, c.label(lang)) for c in CATEGORIES],
         "result": None,
         "error": None,
     } | extra
@@ -89,8 +147,18 @@ def _page(
 
 
 @router.get("/wallet")
-def wallet(request: Request, member: MemberDep, services: ServicesDep, lang: LangDep) -> Response:
-    return _page(request, member, services, lang)
+def wallet(
+    request: Request,
+    member: MemberDep,
+    services: ServicesDep,
+    lang: LangDep,
+    start: str | None = None,
+    end: str | None = None,
+) -> Response:
+    """Balances, and each account's statement for the chosen period (this month unless
+    ``start``/``end`` say otherwise; a malformed or reversed period is a 400)."""
+    period = parse_period(start, end, month_of(services.clock.now().date()))
+    return _page(request, member, services, lang, period)
 
 
 PAY_ERRORS = (
@@ -119,7 +187,7 @@ def pay(
     try:
         services.identity.authenticate(member.email or "", password)
     except InvalidCredentials:
-        return _page(request, member, services, lang, 403, error=_(PAY_ERRORS[0]))
+        return _page(request, member, services, lang, status=403, error=_(PAY_ERRORS[0]))
     try:
         spec = services.currencies.spec(currency)
         order = PaymentOrder(
@@ -133,92 +201,10 @@ def pay(
         )
         payment = services.payments.pay(order, services.signing_keys.sign(member.id, order))
     except HolopticError as error:
-        return _page(request, member, services, lang, 422, error=error.message)
+        return _page(request, member, services, lang, status=422, error=error.message)
     if not payment.ok:
         reason = payment.refusal.value if payment.refusal else "?"
         message = _(PAY_ERRORS[1]).format(reason=reason)
-        return _page(request, member, services, lang, 422, error=message)
+        return _page(request, member, services, lang, status=422, error=message)
     done = _(PAY_ERRORS[2]).format(amount=amount, code=spec.code)
     return _page(request, member, services, lang, result=done)
-
-
-@router.get("/steward/currency/{code}")
-def designer(
-    request: Request, code: str, communities: StewardDep, services: ServicesDep
-) -> Response:
-    return _designer(request, services, code, services.currencies.toml(code), [])
-
-
-@router.post("/steward/currency/{code}")
-def revise(
-    request: Request,
-    code: str,
-    communities: StewardDep,
-    services: ServicesDep,
-    spec: Annotated[str, Form()] = "",
-) -> Response:
-    """Validate the edited spec; a valid one becomes the next version, kept beside the
-    old ones. Every problem is listed with its place in the file."""
-    try:
-        parse_spec(spec, previous=services.currencies.spec(code))
-        services.currencies.revise(spec)
-    except HolopticError as error:
-        found = error.details.get("problems")
-        problems = found if isinstance(found, list) else [{"path": "", "message": error.message}]
-        return _designer(request, services, code, spec, problems, status=422)
-    return _designer(request, services, code, services.currencies.toml(code), [], saved=True)
-
-
-def _designer(
-    request: Request,
-    services: Services,
-    code: str,
-    text: str,
-    problems: list[Any],
-    status: int = 200,
-    saved: bool = False,
-) -> Response:
-    context = {
-        "code": code,
-        "text": text,
-        "problems": problems,
-        "saved": saved,
-        "document": services.currencies.document(code),
-    }
-    return render(request, "currency_designer.html", context, status=status)
-
-
-@router.get("/steward/ledger/{code}")
-def books(
-    request: Request,
-    code: str,
-    communities: StewardDep,
-    services: ServicesDep,
-    start: str | None = None,
-    end: str | None = None,
-) -> Response:
-    """Trial balance, journal of a period and the invariant check."""
-    today = services.clock.now().date()
-    first = _day(start) or today - timedelta(days=30)
-    last = _day(end) or today
-    decimals = services.currencies.spec(code).decimals
-    trial = services.books.trial_balance(code, last)
-    lines = services.books.journal(code, first, last)
-    [report] = services.books.check(code)
-    context = {
-        "code": code,
-        "start": first,
-        "end": last,
-        "trial": trial,
-        "lines": lines[-500:],
-        "report": report,
-        "money": lambda n: format_amount(n, decimals),
-    }
-    return render(request, "ledger_books.html", context)
-
-
-def _day(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
