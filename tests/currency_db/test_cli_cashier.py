@@ -79,9 +79,12 @@ def counts(cli: Cli) -> tuple[int, list[tuple[str, int]]]:
 
 def test_a_purchase_then_a_redemption_with_its_fee(ready: Cli) -> None:
     anna, _ = chiemgau(ready)
+    words = ready("currency", "buy", "--member", anna, "--amount", "1.00", "--currency", "CHMG")
+    assert words.exit_code == 0 and "Issued 1.00 CHMG" in words.stdout
+    ready.ok("currency", "redeem", "--member", anna, "--amount", "1.00", "--currency", "CHMG")
     code, bought = cashier(ready, "buy", anna, "100.00", "--id", "b-1")
     assert code == 0 and bought["status"] == "applied"
-    assert bought["balance"] == "100.00" and bought["reserve"] == "100.00"
+    assert bought["balance"] == "100.00" and bought["reserve"] == "100.05"  # + the fee
     code, again = cashier(ready, "buy", anna, "100.00", "--id", "b-1")
     assert code == 0 and again["status"] == "already_applied" and again["balance"] == "100.00"
     code, other = cashier(ready, "buy", anna, "50.00", "--id", "b-1")
@@ -89,16 +92,16 @@ def test_a_purchase_then_a_redemption_with_its_fee(ready: Cli) -> None:
     code, redeemed = cashier(ready, "redeem", anna, "40.00", "--id", "r-1")
     assert code == 0, redeemed
     assert (redeemed["fee"], redeemed["euros_paid"]) == ("2.00", "38.00")
-    assert (redeemed["balance"], redeemed["reserve"]) == ("60.00", "62.00")
+    assert (redeemed["balance"], redeemed["reserve"]) == ("60.00", "62.05")
     assert cashier(ready, "redeem", anna, "40.00", "--id", "r-1")[1]["status"] == "already_applied"
     code, too_much = cashier(ready, "redeem", anna, "60.01")
     assert code == 1 and too_much["refusal"] == "exceeds_limit"
     shown = ready.json("currency", "show", "CHMG")
-    assert shown["issued"] == 10_000 - 3_800  # what is still in circulation
+    assert shown["issued"] == 10_000 - 3_800 + 5  # in circulation (the 1.00's fee: 0.05)
     assert ready.json("ledger", "check")["ok"] is True
     trial = ready.json("ledger", "balance", "--currency", "CHMG", "--at", "2999-01-01")
     balances = {row["account"]: row["balance"] for row in trial["rows"]}
-    assert balances["CHMG:treasury"] == "2.00" and balances["CHMG:exchange:EUR"] == "-62.00"
+    assert balances["CHMG:treasury"] == "2.05" and balances["CHMG:exchange:EUR"] == "-62.05"
 
 
 def test_a_short_reserve_refuses_a_redemption_and_fails_the_check(ready: Cli) -> None:

@@ -8,6 +8,8 @@ from datetime import UTC, date, datetime
 from fractions import Fraction
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from holoptic.currency.model import (
     NO_CREDIT,
@@ -20,8 +22,8 @@ from holoptic.ledger.accounts import account_id, holder_account, system_accounts
 from holoptic.ledger.book import Book
 from holoptic.ledger.cashier import chain, outcome, purchase, redemption
 from holoptic.ledger.exchange import CrossingOrder, convert, departure
-from holoptic.ledger.invariants import Invariant, check
-from holoptic.ledger.model import AccountKind, Refusal, Result, Transfer
+from holoptic.ledger.invariants import Invariant, ReserveRule, check, check_reserve_batch
+from holoptic.ledger.model import AccountKind, Balance, Refusal, Result, Transfer
 from holoptic.ledger.orders import PaymentOrder, new_private_key, public_key_of, sign_order
 from holoptic.ledger.reserve import Coverage, needs_coverage, rules_for
 
@@ -186,3 +188,49 @@ def test_a_payment_signature_does_not_pass_for_a_crossing_or_a_redemption() -> N
 def test_chain_links_all_but_the_last() -> None:
     legs = chain([Transfer(str(n), "C", "a", "b", 1) for n in range(3)])
     assert [t.linked for t in legs] == [True, True, False]
+
+
+operations = st.lists(
+    st.tuples(
+        st.sampled_from(["buy", "redeem", "pay"]),
+        st.sampled_from(["ann", "bob"]),
+        st.integers(1, 20_000),
+        st.integers(0, 6),  # few ids: replays and conflicting reuses happen
+    ),
+    max_size=30,
+)
+
+
+@given(operations)
+@settings(max_examples=80, deadline=None)
+def test_random_purchases_and_redemptions_keep_the_reserve_whole(
+    ops: list[tuple[str, str, int, int]],
+) -> None:
+    book = new_book()
+    for op, who, amount, pick in ops:
+        other = "bob" if who == "ann" else "ann"
+        if op == "buy":
+            batch = purchase(CHMG, who, amount, f"op{pick}")
+        elif op == "redeem":
+            batch = redemption(CHMG, who, amount, f"op{pick}")[0]
+        else:
+            batch = [Transfer(f"op{pick}", "CHMG", member(who), member(other), amount)]
+        before = book.state().balances
+        results = apply(book, batch)
+        if not all(r.ok for r in results):
+            assert book.state().balances == before  # all or nothing
+    assert sound(book) == []
+    assert book.balance(RESERVE) == -book.balance(ISSUANCE)  # every unit out is backed
+    assert book.balance(DESK) == -book.balance(RESERVE)
+
+
+def test_a_batch_may_leave_a_reserve_short_only_if_it_was_and_no_shorter() -> None:
+    rule = ReserveRule("reserve", ("ann",), Fraction(1, 2), others=1_000)
+    covered = {"reserve": Balance(600), "ann": Balance(100)}  # needs 550
+    short = {"reserve": Balance(500), "ann": Balance(100)}
+    shorter = {"reserve": Balance(400), "ann": Balance(100)}
+    assert check_reserve_batch(rule, covered, covered) == []
+    [violation] = check_reserve_batch(rule, covered, short)
+    assert violation.code is Invariant.RESERVE and violation.subject == "reserve"
+    assert check_reserve_batch(rule, short, short) == []  # broken before, not by the batch
+    assert check_reserve_batch(rule, short, shorter) != []

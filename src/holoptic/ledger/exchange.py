@@ -130,30 +130,12 @@ class Exchange:
             why = f"{spec.code} has no exchange link to {order.to_currency}"
             return Receipt(order.id, Refusal.NO_EXCHANGE_LINK, why)
         target = self._specs(link.to) if uow.ledger.currency(link.to) is not None else None
-        fee = fee_of(order.amount, link.fee_bp)
-        decimals = target.decimals if target else OUTSIDE_DECIMALS
-        received = convert(order.amount - fee, link.rate, spec.decimals, decimals)
-        amounts = {
-            "amount": format_amount(order.amount, spec.decimals),
-            "fee": format_amount(fee, spec.decimals),
-            "to_currency": link.to,
-            "received": format_amount(received, decimals),
-        }
         if target is not None and not order.payee:
             raise InvalidInput(f"a crossing into {target.code} names the member it pays")
+        received, amounts = _quote(spec, link, target, order.amount)
         if received <= 0:
             return Receipt(order.id, Refusal.AMOUNT, "too small to cross", None, amounts)
-        sides = [(spec, departure(spec, link, order))]
-        payer = holder_account(spec, AccountKind.MEMBER, order.payer, now)
-        uow.ledger.open_accounts([*system_accounts(spec, now), payer])
-        if target is not None:
-            uow.ledger.open_accounts(
-                [
-                    exchange_account(target.code, spec.code, now),
-                    holder_account(target, AccountKind.MEMBER, order.payee, now),
-                ]
-            )
-            sides.append((target, [arrival(target, spec.code, order, received)]))
+        sides = _sides(uow, spec, link, target, order, received, now)
         prepared = {
             s.code: self._payments.prepare(uow, s, legs, now)
             for s, legs in sorted(sides, key=lambda side: side[0].code)  # the lock order
@@ -161,13 +143,48 @@ class Exchange:
         refusal, detail = outcome([r for s, _ in sides for r in prepared[s.code].results])
         if refusal is None and link.daily_cap is not None:
             refusal, detail = _over_cap(uow, spec, link, order.amount, now)
-        if refusal is None:
+        if refusal is None:  # both currencies, in this transaction
             for code, done in prepared.items():
                 if done.changes is not None:
                     signatures = {order.id: signature} if code == spec.code else None
                     uow.ledger.save(done.changes, signatures)
         balance = _balance(uow, spec, order.payer, prepared[spec.code], refusal)
         return Receipt(order.id, refusal, detail, balance, amounts)
+
+
+def _quote(
+    spec: CurrencySpec, link: ExchangeLink, target: CurrencySpec | None, amount: int
+) -> tuple[int, dict[str, str]]:
+    """What the payee receives (in B's minor units), and the receipt's amounts."""
+    fee = fee_of(amount, link.fee_bp)
+    decimals = target.decimals if target else OUTSIDE_DECIMALS
+    received = convert(amount - fee, link.rate, spec.decimals, decimals)
+    return received, {
+        "amount": format_amount(amount, spec.decimals),
+        "fee": format_amount(fee, spec.decimals),
+        "to_currency": link.to,
+        "received": format_amount(received, decimals),
+    }
+
+
+def _sides(
+    uow: LedgerUnitOfWork,
+    spec: CurrencySpec,
+    link: ExchangeLink,
+    target: CurrencySpec | None,
+    order: CrossingOrder,
+    received: int,
+    now: datetime,
+) -> list[tuple[CurrencySpec, list[Transfer]]]:
+    """Each currency's batch, with the accounts it needs opened (first use)."""
+    payer = holder_account(spec, AccountKind.MEMBER, order.payer, now)
+    uow.ledger.open_accounts([*system_accounts(spec, now), payer])
+    sides = [(spec, departure(spec, link, order))]
+    if target is not None:
+        payee = holder_account(target, AccountKind.MEMBER, order.payee, now)
+        uow.ledger.open_accounts([exchange_account(target.code, spec.code, now), payee])
+        sides.append((target, [arrival(target, spec.code, order, received)]))
+    return sides
 
 
 def _over_cap(

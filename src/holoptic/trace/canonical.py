@@ -28,6 +28,8 @@ MAX_SAFE_INTEGER = 2**53 - 1
 MAX_DEPTH = 64
 # Below U+E000, sorting by code points and by UTF-16 code units agree.
 _UTF16_SAFE = "\ue000"
+_PLAIN_KEYS_MAX = 4_096
+_plain_keys: set[str] = set()  # names seen to need no UTF-16 sorting
 _fast = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
@@ -80,11 +82,30 @@ def _check_members(value: Mapping[Any, Any], depth: int) -> bool:
         raise InvalidLeaf(f"the value is nested more than {MAX_DEPTH} levels deep")
     plain = True
     for key, item in value.items():
-        if type(key) is not str:
-            raise InvalidLeaf(f"object names must be strings, not {type(key).__name__}")
-        if not _check(item, depth + 1) or (key and max(key) >= _UTF16_SAFE):
+        if key not in _plain_keys and not _plain_key(key):
+            plain = False
+        kind = type(item)  # the common scalars inline: this walk is the log's hot path
+        if kind is str or item is None or kind is bool:
+            continue
+        if kind is int and -MAX_SAFE_INTEGER <= item <= MAX_SAFE_INTEGER:
+            continue
+        if not _check(item, depth + 1):
             plain = False
     return plain
+
+
+def _plain_key(key: Any) -> bool:
+    """Refuse a non-string name; say whether sorting it needs UTF-16 code units. Plain
+    names are remembered (leaves repeat the same few), up to a bound."""
+    if type(key) is not str:
+        if isinstance(key, str):
+            return False  # a str subclass: serialised the slow way
+        raise InvalidLeaf(f"object names must be strings, not {type(key).__name__}")
+    if key and max(key) >= _UTF16_SAFE:
+        return False
+    if len(_plain_keys) < _PLAIN_KEYS_MAX:
+        _plain_keys.add(key)
+    return True
 
 
 def _check_items(value: list[Any] | tuple[Any, ...], depth: int) -> bool:
@@ -92,6 +113,11 @@ def _check_items(value: list[Any] | tuple[Any, ...], depth: int) -> bool:
         raise InvalidLeaf(f"the value is nested more than {MAX_DEPTH} levels deep")
     plain = True
     for item in value:
+        kind = type(item)
+        if kind is str or item is None or kind is bool:
+            continue
+        if kind is int and -MAX_SAFE_INTEGER <= item <= MAX_SAFE_INTEGER:
+            continue
         if not _check(item, depth + 1):
             plain = False
     return plain

@@ -38,7 +38,10 @@ class Bulk:
             values = list(c.getter(row))  # bind names in the driver's order
             for i, process in c.processors:
                 values[i] = process(values[i])
-            params.append(tuple(values) if c.positional else dict(zip(c.names, values)))
+            if c.positional:
+                params.append(tuple(values))
+            else:
+                params.append(dict(zip(c.names, values, strict=True)))
         if not params:
             return 0
         return int(connection.exec_driver_sql(c.sql, params).rowcount)

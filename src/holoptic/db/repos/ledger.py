@@ -33,6 +33,11 @@ from holoptic.vault.model import Role
 
 CHUNK = 400
 A, T, P = t.ledger_accounts.c, t.ledger_transfers.c, t.ledger_pendings.c
+_ACCOUNT_COLUMNS = (
+    *(A.id, A.currency, A.kind, A.owner, A.lower, A.soft, A.upper),
+    *(A.posted, A.debits_pending, A.credits_pending, A.created_at),
+)
+_KINDS = {kind.value: kind for kind in AccountKind}
 
 
 def _account(row: Mapping[Any, Any]) -> Account:
@@ -189,23 +194,24 @@ class SqlLedgerRepository:
         self, account_ids: Collection[str] | None, currency: str | None = None
     ) -> tuple[list[Account], dict[str, Balance]]:
         queries = (
-            [select(t.ledger_accounts).where(A.currency == currency)]
+            [select(*_ACCOUNT_COLUMNS).where(A.currency == currency)]
             if account_ids is None
             else [
                 # FOR UPDATE (PostgreSQL), in id order: writers of the same accounts queue
                 # instead of computing on a balance that is about to move; SQLite's
                 # BEGIN IMMEDIATE already serialises writers, and ignores this clause.
-                select(t.ledger_accounts).where(A.id.in_(ids)).order_by(A.id).with_for_update()
+                select(*_ACCOUNT_COLUMNS).where(A.id.in_(ids)).order_by(A.id).with_for_update()
                 for ids in _chunks(account_ids)
             ]
         )
         accounts, balances = [], {}
         for query in queries:
-            for row in self._c.execute(query).mappings():
-                accounts.append(_account(row))
-                balances[row["id"]] = Balance(
-                    int(row["posted"]), int(row["debits_pending"]), int(row["credits_pending"])
+            for row in self._c.execute(query):
+                (id_, currency, kind, owner, lower, soft, upper, posted, debits, credits) = row[:10]
+                accounts.append(
+                    Account(id_, currency, _KINDS[kind], owner, lower, soft, upper, utc(row[10]))
                 )
+                balances[id_] = Balance(int(posted), int(debits), int(credits))
         return accounts, balances
 
     def _pendings(self, transfer_ids: Collection[str]) -> list[Pending]:
