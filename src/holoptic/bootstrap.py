@@ -25,7 +25,6 @@ from holoptic.ledger.daily import DailyFlows
 from holoptic.ledger.exchange import Exchange
 from holoptic.ledger.keys import SigningKeys
 from holoptic.ledger.payments import Payments
-from holoptic.ledger.reserve import ReserveBooks
 from holoptic.lineage.service import LineageService
 from holoptic.reveal.requests import LetterService
 from holoptic.reveal.service import RevealService
@@ -167,7 +166,7 @@ class Services:
 
     @cached_property
     def books(self) -> Books:
-        return ReserveBooks(self.uow, self.currencies.spec)  # with euro-backed reserves
+        return Books(self.uow, self.currencies.spec)
 
     @cached_property
     def signing_keys(self) -> SigningKeys:

@@ -23,6 +23,7 @@ from holoptic.ledger.invariants import Violation, check
 from holoptic.ledger.model import Account, AccountKind
 from holoptic.ledger.ports import LedgerUnitOfWorkFactory
 from holoptic.ledger.reputation import trades_from
+from holoptic.ledger.reserve import rules_for
 from holoptic.ledger.trust import TrustReport, trust_report
 
 
@@ -49,9 +50,10 @@ class Books:
             codes = [code] if code else [row.code for row in uow.ledger.currencies()]
             reports = []
             for each in codes:
-                self._specs(each)  # raises for an unknown currency
+                spec = self._specs(each)  # raises for an unknown currency
                 state = uow.ledger.full_state(each)
-                violations = check(state, issued=None)
+                reserves = rules_for(spec, state.accounts)  # euro-backed: the reserve rule
+                violations = check(state, issued=None, reserves=reserves)
                 reports.append(
                     CheckReport(each, len(state.accounts), len(state.transfers), tuple(violations))
                 )

@@ -73,10 +73,7 @@ class CurrencyService:
             return self._spec_in(uow, code)
 
     def _spec_in(self, uow: LedgerUnitOfWork, code: str) -> CurrencySpec:
-        found = uow.ledger.spec(code)
-        if found is None:
-            raise CurrencyNotFound(f"no currency {code!r}", code=code)
-        return _parsed(found[1])
+        return spec_in(uow, code)
 
     def toml(self, code: str) -> str:
         with self._uow() as uow:
@@ -155,3 +152,11 @@ def _issue_supply(uow: LedgerUnitOfWork, spec: CurrencySpec, supply: FixedSupply
 
 
 SpecLoader = Callable[[str], CurrencySpec]
+
+
+def spec_in(uow: LedgerUnitOfWork, code: str) -> CurrencySpec:
+    """The currency's latest spec, read in the caller's transaction (parsed once per text)."""
+    found = uow.ledger.spec(code)
+    if found is None:
+        raise CurrencyNotFound(f"no currency {code!r}", code=code)
+    return _parsed(found[1])

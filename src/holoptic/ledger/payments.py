@@ -9,7 +9,7 @@ its rule and writes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -21,6 +21,7 @@ from holoptic.currency.model import CurrencySpec
 from holoptic.errors import HolopticError
 from holoptic.ledger.accounts import account_id, holder_account
 from holoptic.ledger.book import Book
+from holoptic.ledger.currencies import spec_in
 from holoptic.ledger.invariants import check_changes
 from holoptic.ledger.model import AccountKind, Refusal, Result, Transfer
 from holoptic.ledger.orders import PaymentOrder, SignatureInvalid, verify_order
@@ -76,25 +77,26 @@ class Payments:
         self._clock = clock
 
     def pay(self, order: PaymentOrder, signature: bytes) -> Payment:
-        """Verify the order's signature, then apply it as one transfer."""
-        spec = self._specs(order.currency)
+        """Verify the order's signature, then apply it as one transfer (one transaction:
+        the spec, the key, the accounts and the write)."""
         now = self._clock.now()
-        payer = account_id(spec.code, AccountKind.MEMBER, order.payer)
-        payee = account_id(spec.code, AccountKind.MEMBER, order.payee)
-        transfer = Transfer(order.id, spec.code, payer, payee, order.amount, order.category, at=now)
+        code = order.currency
+        payer = account_id(code, AccountKind.MEMBER, order.payer)
+        payee = account_id(code, AccountKind.MEMBER, order.payee)
+        transfer = Transfer(order.id, code, payer, payee, order.amount, order.category, at=now)
         for attempt in range(RETRIES):
             try:
                 with self._uow(write=True) as uow:
+                    spec = spec_in(uow, code)
                     verify_in(uow, order, signature, now)
-                    uow.ledger.open_accounts(
-                        [
-                            holder_account(spec, AccountKind.MEMBER, order.payer, now),
-                            holder_account(spec, AccountKind.MEMBER, order.payee, now),
-                        ]
-                    )
-                    [result], book = self.apply_in(
-                        uow, spec, [transfer], now, {order.id: signature}
-                    )
+                    signed = {order.id: signature}
+                    [result], book = self.apply_in(uow, spec, [transfer], now, signed)
+                    if result.refusal is Refusal.UNKNOWN_ACCOUNT:  # first use: open, retry
+                        uow.ledger.open_accounts(
+                            holder_account(spec, AccountKind.MEMBER, member, now)
+                            for member in (order.payer, order.payee)
+                        )
+                        [result], book = self.apply_in(uow, spec, [transfer], now, signed)
                     return Payment(order.id, result.refusal, result.detail, book.balance(payer))
             except StaleBook:
                 if attempt == RETRIES - 1:
@@ -135,9 +137,10 @@ class Payments:
         covered = needs_coverage(spec, accounts)
         if covered:  # locks the reserve's row too: writers that move it queue
             accounts.add(account_id(spec.code, AccountKind.RESERVE))
-        book = Book.from_state(uow.ledger.state(accounts, ids))
+        state = uow.ledger.state(accounts, ids)
+        book = Book.from_state(state)
         coverage = Coverage.of(spec, book, uow.ledger.redeemable(spec.code)) if covered else None
-        rules = CurrencyRules(spec, uow, coverage)
+        rules = CurrencyRules(spec, state.locations, coverage)
         applied = book.apply(batch, now, rules.check)
         if applied.changes.empty:
             return Prepared(list(applied.results), book, None)
@@ -175,10 +178,13 @@ class CurrencyRules:
     """The spec's rules on each transfer, after the engine's own (limits and the rest)."""
 
     def __init__(
-        self, spec: CurrencySpec, uow: LedgerUnitOfWork, coverage: Coverage | None = None
+        self,
+        spec: CurrencySpec,
+        locations: Mapping[str, tuple[float, float]],
+        coverage: Coverage | None = None,
     ) -> None:
         self._spec = spec
-        self._uow = uow
+        self._locations = locations  # of the batch's accounts, read with them
         self._coverage = coverage
 
     def check(self, transfer: Transfer, book: Book) -> Refusal | None:
@@ -186,7 +192,7 @@ class CurrencyRules:
             return Refusal.CATEGORY
         credit = book.account(transfer.credit)
         if self._spec.perimeter is not None and credit.kind is AccountKind.MEMBER:
-            where = self._uow.ledger.location(credit.id)
+            where = self._locations.get(credit.id)
             if where is None or not zones.inside(self._spec.perimeter, *where):
                 return Refusal.PERIMETER
         if self._coverage is not None:

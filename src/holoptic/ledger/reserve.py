@@ -17,8 +17,7 @@ from fractions import Fraction
 from holoptic.currency.model import BP, CurrencySpec, EuroBacked
 from holoptic.ledger.accounts import account_id, is_holder
 from holoptic.ledger.book import Book
-from holoptic.ledger.books import Books, CheckReport
-from holoptic.ledger.invariants import ReserveRule, Violation, check, check_reserve_batch
+from holoptic.ledger.invariants import ReserveRule, Violation, check_reserve_batch
 from holoptic.ledger.model import Account, AccountKind, Balance, Refusal, Transfer
 
 
@@ -91,21 +90,3 @@ class Coverage:
 
 def _get(posted: dict[str, int]) -> Callable[[str], int]:
     return lambda account: posted.get(account, 0)
-
-
-class ReserveBooks(Books):
-    """``Books`` whose ``check`` also holds euro-backed currencies to their reserve rule
-    (``holoptic ledger check``)."""
-
-    def check(self, code: str | None = None) -> list[CheckReport]:
-        with self._uow() as uow:
-            codes = [code] if code else [row.code for row in uow.ledger.currencies()]
-            reports = []
-            for each in codes:
-                spec = self._specs(each)  # raises for an unknown currency
-                state = uow.ledger.full_state(each)
-                found = check(state, issued=None, reserves=rules_for(spec, state.accounts))
-                reports.append(
-                    CheckReport(each, len(state.accounts), len(state.transfers), tuple(found))
-                )
-        return reports

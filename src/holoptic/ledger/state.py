@@ -22,6 +22,9 @@ class BookState:
     balances: Mapping[str, Balance] = field(default_factory=dict)
     transfers: tuple[Transfer, ...] = ()  # applied, as stored (resolutions filled in)
     pendings: tuple[Pending, ...] = ()
+    # where located accounts are (longitude, latitude), for perimeter rules; not part of
+    # the book itself (``Book.from_state`` ignores it)
+    locations: Mapping[str, tuple[float, float]] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

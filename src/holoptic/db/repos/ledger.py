@@ -35,7 +35,7 @@ CHUNK = 400
 A, T, P = t.ledger_accounts.c, t.ledger_transfers.c, t.ledger_pendings.c
 _ACCOUNT_COLUMNS = (
     *(A.id, A.currency, A.kind, A.owner, A.lower, A.soft, A.upper),
-    *(A.posted, A.debits_pending, A.credits_pending, A.created_at),
+    *(A.posted, A.debits_pending, A.credits_pending, A.created_at, A.lon, A.lat),
 )
 _KINDS = {kind.value: kind for kind in AccountKind}
 
@@ -159,12 +159,6 @@ class SqlLedgerRepository:
         row = self._c.execute(query).mappings().first()
         return _account(row) if row else None
 
-    def location(self, account_id: str) -> tuple[float, float] | None:
-        row = self._c.execute(select(A.lon, A.lat).where(A.id == account_id)).first()
-        if row is None or row[0] is None or row[1] is None:
-            return None
-        return float(row[0]), float(row[1])
-
     def set_location(self, account_id: str, lon: float, lat: float) -> None:
         self._c.execute(
             update(t.ledger_accounts).where(A.id == account_id).values(lon=lon, lat=lat)
@@ -173,13 +167,15 @@ class SqlLedgerRepository:
     def state(self, account_ids: Collection[str], transfer_ids: Collection[str]) -> BookState:
         """The part of the book a batch needs: its accounts and the transfers (and their
         pendings) whose ids it uses or resolves."""
-        accounts, balances = self._accounts_and_balances(account_ids)
+        located: dict[str, tuple[float, float]] = {}
+        accounts, balances = self._accounts_and_balances(account_ids, located=located)
         transfers: list[Transfer] = []
         for ids in _chunks(transfer_ids):
             rows = self._c.execute(select(t.ledger_transfers).where(T.id.in_(ids)))
             transfers.extend(_transfer(row) for row in rows.mappings())
-        pendings = self._pendings({*transfer_ids, *(x.id for x in transfers)})
-        return BookState(tuple(accounts), balances, tuple(transfers), tuple(pendings))
+        # a pending row exists only with its transfer: ids not found need no query
+        pendings = self._pendings({x.id for x in transfers})
+        return BookState(tuple(accounts), balances, tuple(transfers), tuple(pendings), located)
 
     def full_state(self, currency: str) -> BookState:
         accounts, balances = self._accounts_and_balances(None, currency)
@@ -191,7 +187,10 @@ class SqlLedgerRepository:
         return BookState(tuple(accounts), balances, transfers, tuple(pendings))
 
     def _accounts_and_balances(
-        self, account_ids: Collection[str] | None, currency: str | None = None
+        self,
+        account_ids: Collection[str] | None,
+        currency: str | None = None,
+        located: dict[str, tuple[float, float]] | None = None,
     ) -> tuple[list[Account], dict[str, Balance]]:
         queries = (
             [select(*_ACCOUNT_COLUMNS).where(A.currency == currency)]
@@ -212,6 +211,8 @@ class SqlLedgerRepository:
                     Account(id_, currency, _KINDS[kind], owner, lower, soft, upper, utc(row[10]))
                 )
                 balances[id_] = Balance(int(posted), int(debits), int(credits))
+                if located is not None and row[11] is not None and row[12] is not None:
+                    located[id_] = (float(row[11]), float(row[12]))
         return accounts, balances
 
     def _pendings(self, transfer_ids: Collection[str]) -> list[Pending]:
