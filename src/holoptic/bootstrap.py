@@ -134,7 +134,7 @@ class Services:
         """The community running Holoptic, as consent records name it."""
         communities = self.vault.communities()
         name = communities[0].name if communities else "Holoptic"
-        return Party(name=name, contact_email="dpo@holoptic.example")
+        return Party(name=name, contact_email=self.settings.contact_email)
 
     @cached_property
     def uses(self) -> UseHistory:

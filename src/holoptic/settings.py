@@ -23,6 +23,7 @@ class Setting:
 
 
 DEFAULT_MAX_UPLOAD_BYTES = 4 * 1024**3
+DEFAULT_CONTACT = "dpo@holoptic.example"  # a placeholder: deployments set their own
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("HOLOPTIC_HOME", "./var", "Directory for the SQLite database, keys and uploads."),
@@ -79,6 +80,11 @@ SETTINGS: tuple[Setting, ...] = (
         "1.0",
         "Privacy budget (epsilon) of each differentially-private release of the gate.",
     ),
+    Setting(
+        "HOLOPTIC_CONTACT_EMAIL",
+        DEFAULT_CONTACT,
+        "The community's data-protection contact, named in consent records and receipts.",
+    ),
 )
 
 
@@ -98,6 +104,7 @@ class Settings:
     log_key: str | None = None
     dpv_dir: Path | None = None
     dp_epsilon: float = 1.0
+    contact_email: str = DEFAULT_CONTACT
 
     @property
     def keys_dir(self) -> Path:
@@ -125,7 +132,16 @@ class Settings:
             log_key=env.get("HOLOPTIC_LOG_KEY") or None,
             dpv_dir=Path(env["HOLOPTIC_DPV"]).expanduser() if env.get("HOLOPTIC_DPV") else None,
             dp_epsilon=_epsilon(env),
+            contact_email=_contact(env),
         )
+
+
+def _contact(env: Mapping[str, str]) -> str:
+    raw = (env.get("HOLOPTIC_CONTACT_EMAIL") or DEFAULT_CONTACT).strip()
+    local, at, domain = raw.partition("@")
+    if not (local and at and "." in domain) or any(c.isspace() for c in raw):
+        raise ConfigurationError(f"HOLOPTIC_CONTACT_EMAIL must be an e-mail address, not {raw!r}")
+    return raw
 
 
 def _epsilon(env: Mapping[str, str]) -> float:

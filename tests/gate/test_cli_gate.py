@@ -146,6 +146,18 @@ def test_grants_records_receipts_and_withdrawal(ready: Cli, tmp_path: Path) -> N
     receipt = json.loads(
         ready.ok("grants", "record", grant["id"], "--member", member, "--kantara").stdout
     )
+    assert [c["email"] for c in receipt["piiControllers"]] == [
+        "labo@uga.example",
+        "dpo@holoptic.example",  # the placeholder, until the deployment names its contact
+    ]
+    configured = ready.ok(
+        *("grants", "record", grant["id"], "--member", member, "--kantara"),
+        HOLOPTIC_CONTACT_EMAIL="protection@valmont.example",
+    )
+    controllers = json.loads(configured.stdout)["piiControllers"]
+    assert controllers[1]["email"] == "protection@valmont.example"
+    refused = ready("grants", "list", "--member", member, HOLOPTIC_CONTACT_EMAIL="not a mail")
+    assert refused.exit_code != 0 and "HOLOPTIC_CONTACT_EMAIL" in refused.stderr
     schema_path = shared_path(
         "fixtures",
         "kantara-consent-receipt-v1.1",
