@@ -286,3 +286,19 @@ def test_an_organisation_registers_and_a_steward_approves_it(
         "/api/v1/uses", json=body, headers={"Authorization": f"Bearer {token.group(1)}"}
     )
     assert asked.status_code == 401
+
+
+def test_registrations_are_throttled_per_address(app: FastAPI, services: Services) -> None:
+    from holoptic.web.api import REGISTRATIONS
+
+    anonymous = TestClient(app)
+    body = {"type": "research", "contact_email": "labo@uga.example"}
+    for n in range(REGISTRATIONS):
+        created = anonymous.post("/api/v1/consumers", json={"name": f"Labo {n}", **body})
+        assert created.status_code == 201
+    refused = anonymous.post("/api/v1/consumers", json={"name": "One too many", **body})
+    assert refused.status_code == 429
+    assert refused.json()["code"] == "identity.too_many_attempts"
+    assert 0 < int(refused.headers["Retry-After"]) <= 3601  # within the hour, rounded up
+    names = {c.name for c in services.consumers.list()}
+    assert "One too many" not in names and len(names) == REGISTRATIONS

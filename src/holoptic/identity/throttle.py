@@ -1,4 +1,5 @@
-"""Login throttling: a sliding window of failures per key (client address, account).
+"""Throttling: a sliding window of attempts per key (client address, account), for
+failed logins and for organisations' registrations.
 
 Kept in memory: one process serves one deployment. Behind several processes, put the
 same policy in the reverse proxy (documented in docs/security.md).
@@ -20,16 +21,16 @@ class LoginThrottle:
         self._window = window
         self._failures: dict[str, deque[float]] = defaultdict(deque)
 
-    def check(self, *keys: str) -> None:
-        """Raise ``TooManyAttempts`` if any key used up its failures in the window."""
+    def check(
+        self, *keys: str, message: str = "too many failed logins: wait before trying again"
+    ) -> None:
+        """Raise ``TooManyAttempts`` if any key used up its attempts in the window."""
         now = self._clock.now().timestamp()
         for key in keys:
             failures = self._prune(key, now)
             if len(failures) >= self._attempts:
                 retry = int(failures[0] + self._window.total_seconds() - now) + 1
-                raise TooManyAttempts(
-                    "too many failed logins: wait before trying again", retry_after=retry
-                )
+                raise TooManyAttempts(message, retry_after=retry)
 
     def fail(self, *keys: str) -> None:
         now = self._clock.now().timestamp()

@@ -7,12 +7,17 @@ off: it would load Swagger UI from a CDN.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from fastapi import FastAPI
 
 from holoptic import __version__
 from holoptic.bootstrap import Services
+from holoptic.identity.throttle import LoginThrottle
 from holoptic.web.handlers import install_api_handlers
 from holoptic.web.routes import api, gate_api, log_api
+
+REGISTRATIONS, REGISTRATION_WINDOW = 10, timedelta(hours=1)  # organisations per address
 
 
 def create_api(services: Services) -> FastAPI:
@@ -30,6 +35,9 @@ def create_api(services: Services) -> FastAPI:
         openapi_url="/openapi.json",
     )
     app.state.services = services
+    app.state.registration_throttle = LoginThrottle(
+        services.clock, REGISTRATIONS, REGISTRATION_WINDOW
+    )
     install_api_handlers(app)
     app.include_router(api.router)
     app.include_router(log_api.router)

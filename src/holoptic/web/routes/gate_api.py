@@ -10,15 +10,16 @@ import json
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, Field
 
 from holoptic.gate.model import Refusal, UseQuery
 from holoptic.identity.model import ApiToken, Scope
+from holoptic.identity.throttle import LoginThrottle
 from holoptic.rules.model import Aggregation, ConsumerType, Period
-from holoptic.web.deps import ServicesDep
+from holoptic.web.deps import ServicesDep, client_address
 from holoptic.web.errors import TokenRequired, problem
 from holoptic.web.routes.api import PROBLEMS, bearer, token_with
 
@@ -85,10 +86,15 @@ class Declared(BaseModel):
 
 
 @router.post("/consumers", response_model=ConsumerOut, status_code=201, responses={})
-def register_consumer(services: ServicesDep, body: ConsumerIn) -> ConsumerOut:
+def register_consumer(request: Request, services: ServicesDep, body: ConsumerIn) -> ConsumerOut:
     """Register an organisation. It stays pending until a steward approves it, who then
-    hands it its API token; until then it can ask for nothing."""
+    hands it its API token; until then it can ask for nothing. Each client address may
+    register a few per hour (429 with Retry-After beyond)."""
+    throttle: LoginThrottle = request.app.state.registration_throttle
+    key = f"ip:{client_address(request)}"
+    throttle.check(key, message="too many registrations from this address: wait and retry")
     consumer = services.consumers.register(body.name, body.type, body.contact_email, body.website)
+    throttle.fail(key)  # every registration counts, not only failed ones
     return ConsumerOut(
         id=consumer.id, name=consumer.name, type=consumer.type, status=consumer.status.value
     )
