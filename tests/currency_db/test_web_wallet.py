@@ -102,3 +102,36 @@ def test_the_designer_saves_a_new_version_or_lists_problems(services: Services) 
         login(create_app(services), "aline@valmont.example").get("/steward/ledger/VAL").status_code
         == 403
     )
+
+
+def test_the_wallet_changes_money_across_a_link_once(services: Services) -> None:
+    setup(services)
+    client = login(create_app(services), "aline@valmont.example")
+    page = client.get("/wallet")
+    assert "1 VAL = 1 EUR, fee 2 %" in page.text and "at most 500.00 VAL a day" in page.text
+    order = re.search(
+        r'action="/wallet/exchange".*?name="order_id" value="([^"]+)"', page.text, re.S
+    )
+    assert order is not None
+    form = {
+        "csrf_token": csrf(client, "/wallet"),
+        "currency": "VAL",
+        "to_currency": "EUR",
+        "amount": "20.00",
+        "order_id": order.group(1),
+    }
+    wrong = client.post("/wallet/exchange", data=form | {"password": "nope"})
+    assert wrong.status_code == 403 and services.books.check("VAL")[0].transfers == 0
+    done = client.post("/wallet/exchange", data=form | {"password": PASSWORD})
+    assert done.status_code == 200
+    assert "Changed 20.00 VAL into 19.60 EUR (fee 0.40 VAL)" in done.text
+    moved = services.books.check("VAL")[0].transfers
+    again = client.post("/wallet/exchange", data=form | {"password": PASSWORD})
+    assert again.status_code == 200 and services.books.check("VAL")[0].transfers == moved
+    nowhere = client.post(
+        "/wallet/exchange",
+        data=form | {"password": PASSWORD, "order_id": "x-1", "to_currency": "XYZ"},
+    )
+    assert nowhere.status_code == 422 and "no_exchange_link" in nowhere.text
+    assert services.books.check("VAL")[0].transfers == moved
+    assert "-20.00 VAL" in client.get("/wallet").text

@@ -34,6 +34,7 @@ from holoptic.web.routes import (
     tokens,
     uses,
     wallet,
+    wallet_exchange,
 )
 from holoptic.web.sessions import SessionMiddleware
 
@@ -88,7 +89,8 @@ def create_app(services: Services) -> FastAPI:
     app.state.login_throttle = LoginThrottle(services.clock, settings.login_attempts, LOGIN_WINDOW)
     app.state.import_jobs = JobRegistry(services.clock, settings.home / "uploads")
     install_page_handlers(app)
-    for module in (auth, home, tokens, imports, steward, reveal, reveal_letters, uses, wallet):
+    pages = (auth, home, tokens, imports, steward, reveal, reveal_letters, uses, wallet)
+    for module in (*pages, wallet_exchange):
         app.include_router(module.router)
     app.mount(API_PREFIX, create_api(services), name="api")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

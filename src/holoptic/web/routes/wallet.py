@@ -13,6 +13,7 @@ from fastapi.responses import Response
 
 from holoptic.bootstrap import Services
 from holoptic.currency.categories import CATEGORIES
+from holoptic.currency.model import CurrencySpec
 from holoptic.errors import HolopticError
 from holoptic.identity.errors import InvalidCredentials
 from holoptic.ledger.accounts import account_id
@@ -92,7 +93,22 @@ def _wallet(
             for line in statement.lines
         ],
         "standing": _standing(services, row.code, member.id),
+        "links": _links(services.currencies.spec(row.code)),
+        "exchange_id": str(uuid.uuid4()),
     }
+
+
+def _links(spec: CurrencySpec) -> list[dict[str, str | None]]:
+    """The currency's exchange links, as the exchange form offers them."""
+    return [
+        {
+            "to": link.to,
+            "rate": str(link.rate),
+            "fee": f"{link.fee_bp / 100:g} %",
+            "cap": format_amount(link.daily_cap, spec.decimals) if link.daily_cap else None,
+        }
+        for link in spec.exchange
+    ]
 
 
 def _counterparty(account: str, names: dict[str, str], lang: str) -> str:
