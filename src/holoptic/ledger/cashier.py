@@ -144,7 +144,10 @@ def redemption(
     return chain(legs), fee
 
 
-class Cashier:
+class Desk:
+    """What the cashier and the exchange share: storage, specs, the clock, and the
+    payments service whose ``prepare`` applies their chains with the currency's rules."""
+
     def __init__(
         self,
         uow: LedgerUnitOfWorkFactory,
@@ -157,6 +160,8 @@ class Cashier:
         self._clock = clock
         self._payments = payments
 
+
+class Cashier(Desk):
     def buy(self, code: str, member: str, amount: int, transfer_id: str) -> Receipt:
         """Record that ``member`` paid ``amount`` euros (minor units): as many units are
         issued to them. A steward's record: no member signature."""

@@ -20,23 +20,21 @@ The ids are the order's (the chain in A), ``<id>:fee`` and ``<id>:<B>`` (the leg
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from fractions import Fraction
 from math import floor
 
-from holoptic.clock import Clock
 from holoptic.currency.flows import fee_of
 from holoptic.currency.model import CurrencySpec, ExchangeLink
 from holoptic.errors import InvalidInput
 from holoptic.ledger.accounts import account_id, exchange_account, holder_account, system_accounts
 from holoptic.ledger.amounts import format_amount
-from holoptic.ledger.cashier import MAX_ID, Receipt, chain, outcome
+from holoptic.ledger.cashier import MAX_ID, Desk, Receipt, chain, outcome
 from holoptic.ledger.model import AccountKind, Refusal, Transfer
 from holoptic.ledger.orders import PaymentOrder
-from holoptic.ledger.payments import RETRIES, Payments, Prepared, verify_in
-from holoptic.ledger.ports import LedgerUnitOfWork, LedgerUnitOfWorkFactory, StaleBook
+from holoptic.ledger.payments import RETRIES, Prepared, verify_in
+from holoptic.ledger.ports import LedgerUnitOfWork, StaleBook
 from holoptic.trace.canonical import canonical
 
 OUTSIDE_DECIMALS = 2  # a currency that is not in the ledger (the euro) counts cents
@@ -88,19 +86,7 @@ def arrival(target: CurrencySpec, source: str, order: CrossingOrder, amount: int
     return Transfer(f"{order.id}:{target.code}", target.code, door, payee, amount, order.category)
 
 
-class Exchange:
-    def __init__(
-        self,
-        uow: LedgerUnitOfWorkFactory,
-        specs: Callable[[str], CurrencySpec],
-        clock: Clock,
-        payments: Payments,
-    ) -> None:
-        self._uow = uow
-        self._specs = specs
-        self._clock = clock
-        self._payments = payments
-
+class Exchange(Desk):
     def cross(self, order: CrossingOrder, signature: bytes) -> Receipt:
         """Verify the member's signed order, then cross (both currencies, or neither)."""
         spec = self._specs(order.currency)
