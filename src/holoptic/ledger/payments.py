@@ -17,7 +17,7 @@ from typing import Any
 from holoptic.clock import Clock
 from holoptic.currency import zones
 from holoptic.currency.categories import is_refused
-from holoptic.currency.model import CurrencySpec
+from holoptic.currency.model import CurrencySpec, Perimeter
 from holoptic.errors import HolopticError
 from holoptic.ledger.accounts import account_id, holder_account
 from holoptic.ledger.book import Book
@@ -186,15 +186,27 @@ class CurrencyRules:
         self._spec = spec
         self._locations = locations  # of the batch's accounts, read with them
         self._coverage = coverage
+        self._inside: dict[str, bool] = {}  # per account: a batch pays the same ones often
 
     def check(self, transfer: Transfer, book: Book) -> Refusal | None:
         if transfer.category and is_refused(self._spec.refused_categories, transfer.category):
             return Refusal.CATEGORY
         credit = book.account(transfer.credit)
-        if self._spec.perimeter is not None and credit.kind is AccountKind.MEMBER:
-            where = self._locations.get(credit.id)
-            if where is None or not zones.inside(self._spec.perimeter, *where):
-                return Refusal.PERIMETER
+        perimeter = self._spec.perimeter
+        if (
+            perimeter is not None
+            and credit.kind is AccountKind.MEMBER
+            and not self._within_perimeter(perimeter, credit.id)
+        ):
+            return Refusal.PERIMETER
         if self._coverage is not None:
             return self._coverage.refusal(transfer, book)
         return None
+
+    def _within_perimeter(self, perimeter: Perimeter, account: str) -> bool:
+        """Whether the account is located inside the perimeter (unknown: outside)."""
+        if (known := self._inside.get(account)) is None:
+            where = self._locations.get(account)
+            known = where is not None and zones.inside(perimeter, *where)
+            self._inside[account] = known
+        return known
