@@ -127,7 +127,7 @@ reputations = st.builds(
     st.booleans(),
     st.builds(Fraction, st.integers(1, 100), st.just(100)),
     st.integers(1, 1000),
-)
+).filter(lambda r: r.stewards or r.pre_trusted)  # a valid spec has a source of trust
 
 
 @st.composite

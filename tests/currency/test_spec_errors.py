@@ -202,6 +202,7 @@ CASES = [
         "not a member id",
     ),
     ("stewards = true", 'stewards = "yes"', "reputation.stewards", "true or false"),
+    ("stewards = true", "stewards = false", "reputation", "trust has no source"),
     ("[reputation]", "[reputatoin]", "reputatoin", "unknown key"),
 ]
 

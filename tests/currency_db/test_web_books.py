@@ -212,7 +212,7 @@ def test_reputation_pre_trusts_the_stewards_only_when_the_spec_says_so(
     both = services.books.reputation("VAL")
     assert both.pre_trust.members == {people["chloé"], people["bruno"]}
     assert both.pre_trust.unknown == ("m-gone",)  # not a member: left out, and said so
-    revise(services, 4, [], stewards=False)
+    revise(services, 4, ["m-gone"], stewards=False)  # (none at all: the validator refuses)
     with pytest.raises(ReputationInvalid, match="no pre-trusted member"):
         services.books.reputation("VAL")
     assert (

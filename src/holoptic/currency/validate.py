@@ -281,6 +281,9 @@ def check_reputation(reputation: Reputation) -> Iterator[Problem]:
         elif member in seen:
             yield Problem(f"reputation.pre_trusted[{index}]", f"{member!r} is listed twice")
         seen.add(member)
+    if not reputation.stewards and not reputation.pre_trusted:
+        why = "names no pre-trusted member and leaves the stewards out: trust has no source"
+        yield Problem("reputation", why)
 
 
 def check_across(spec: CurrencySpec) -> Iterator[Problem]:
