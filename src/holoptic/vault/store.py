@@ -179,6 +179,7 @@ def _blob(repo: VaultRepository, item: DataItem) -> bytes:
 
 
 _DAY = timedelta(days=1)
+_PENDING = 64  # items kept before they are written (a day of points seals to ~20 kB)
 
 
 def _identity_of(fields: tuple[str, ...]) -> Callable[[str], str]:
@@ -211,8 +212,10 @@ class _Writer:
         self.identity = None if not spec.identity else _identity_of(spec.identity)
         self.added = self.duplicate = 0
         self.item_ids: list[str] = []
+        self._pending: list[tuple[DataItem, bytes]] = []  # written in one go: see _flush
 
     def atomic(self, line: str) -> None:
+        self._flush()  # the items of this call so far are duplicates too
         payload = encode_lines([line])
         digest = self.cipher.content_hash(payload)
         if self.repo.item_hash_exists(self.member_id, digest):
@@ -275,6 +278,7 @@ class _Writer:
         present: set[str] = set()
         if not self.cache.may_hold((self.kind, day), self._days_before):
             return present
+        self._flush()
         for item in self.repo.items_in_bucket(self.member_id, self.kind, day):
             try:
                 lines = self._lines(item.id, _blob(self.repo, item))
@@ -285,6 +289,7 @@ class _Writer:
 
     def _days_before(self) -> tuple[date, date] | None:
         """The days the kind's items span, a day wider each side (a period's time zone)."""
+        self._flush()
         for summary in self.repo.kind_summaries(self.member_id):
             if summary.kind == self.kind and summary.first and summary.last:
                 return summary.first.date() - _DAY, summary.last.date() + _DAY
@@ -319,9 +324,20 @@ class _Writer:
             batch_id=self.batch_id,
             created_at=self.clock.now(),
         )
-        self.repo.add_item(item, self.cipher.seal(item_id, payload))
+        self._pending.append((item, self.cipher.seal(item_id, payload)))
         self.added += count
         self.item_ids.append(item_id)
+        if len(self._pending) >= _PENDING:
+            self._flush()
+
+    def _flush(self) -> None:
+        """Write the items kept so far: one statement per table for many items (a few
+        hundred thousand rows cost seconds through one statement each). Done before any
+        read of the member's items and when the call ends."""
+        if self._pending:
+            self.repo.add_items(self._pending)
+            self._pending = []
 
     def result(self) -> StoreResult:
+        self._flush()
         return StoreResult(len(self.item_ids), self.added, self.duplicate, tuple(self.item_ids))

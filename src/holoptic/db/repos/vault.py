@@ -6,9 +6,10 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
 from holoptic.db import schema as t
+from holoptic.db.repos.bulk import Bulk
 from holoptic.vault.model import (
     BatchStatus,
     Community,
@@ -251,6 +252,12 @@ class SqlVaultRepository:
         self._c.execute(insert(t.data_items).values(**_fields(item)))
         self._c.execute(insert(t.item_blobs).values(item_id=item.id, ciphertext=blob))
 
+    def add_items(self, items: list[tuple[DataItem, bytes]]) -> None:
+        """Many items and their blobs, two statements in all (an import adds thousands)."""
+        if items:
+            _ITEM_INSERT.run(self._c, (_fields(item) for item, _blob in items))
+            _BLOB_INSERT.run(self._c, ({"item_id": i.id, "ciphertext": b} for i, b in items))
+
     def get_item(self, item_id: str) -> DataItem | None:
         row = self._one(select(t.data_items).where(t.data_items.c.id == item_id))
         return _item(row) if row else None
@@ -346,6 +353,16 @@ class SqlVaultRepository:
             )
             for r in self._c.execute(query).mappings()
         ]
+
+
+_ITEM_INSERT = Bulk(
+    insert(t.data_items).values({c.name: bindparam(c.name) for c in t.data_items.c}),
+    {c.name: c.type for c in t.data_items.c},
+)
+_BLOB_INSERT = Bulk(
+    insert(t.item_blobs).values({c.name: bindparam(c.name) for c in t.item_blobs.c}),
+    {c.name: c.type for c in t.item_blobs.c},
+)
 
 
 def _holder(row: Mapping[Any, Any]) -> Holder:
