@@ -12,11 +12,12 @@ from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from holoptic.db import schema as t
 from holoptic.db.repos.bulk import Bulk
+from holoptic.db.repos.ledger_reads import LedgerReads, transfer_from_row
 from holoptic.db.repos.vault import must_utc, utc
 from holoptic.ledger.model import (
     Account,
@@ -29,7 +30,6 @@ from holoptic.ledger.model import (
 )
 from holoptic.ledger.ports import CurrencyRow, StaleBook
 from holoptic.ledger.state import BookState, Changes
-from holoptic.vault.model import Role
 
 CHUNK = 400
 A, T, P = t.ledger_accounts.c, t.ledger_transfers.c, t.ledger_pendings.c
@@ -53,23 +53,6 @@ def _account(row: Mapping[Any, Any]) -> Account:
     )
 
 
-def _transfer(row: Mapping[Any, Any]) -> Transfer:
-    return Transfer(
-        id=row["id"],
-        currency=row["currency"],
-        debit=row["debit"],
-        credit=row["credit"],
-        amount=int(row["amount"]),
-        category=row["category"],
-        state=TransferState(row["state"]),
-        pending_id=row["pending_id"],
-        timeout_s=row["timeout_s"],
-        linked=bool(row["linked"]),
-        memo=row["memo"],
-        at=utc(row["at"]),
-    )
-
-
 def _pending(row: Mapping[Any, Any]) -> Pending:
     return Pending(
         row["transfer_id"],
@@ -86,8 +69,9 @@ def _chunks(values: Iterable[str]) -> Iterable[list[str]]:
         yield ordered[start : start + CHUNK]
 
 
-class SqlLedgerRepository:
-    """Implements ``holoptic.ledger.ports.LedgerRepository``."""
+class SqlLedgerRepository(LedgerReads):
+    """Implements ``holoptic.ledger.ports.LedgerRepository`` (its reports and the reads
+    of daily flows, keys and reputation come from ``LedgerReads``)."""
 
     def __init__(self, connection: Connection) -> None:
         self._c = connection
@@ -172,7 +156,7 @@ class SqlLedgerRepository:
         transfers: list[Transfer] = []
         for ids in _chunks(transfer_ids):
             rows = self._c.execute(select(t.ledger_transfers).where(T.id.in_(ids)))
-            transfers.extend(_transfer(row) for row in rows.mappings())
+            transfers.extend(transfer_from_row(row) for row in rows.mappings())
         # a pending row exists only with its transfer: ids not found need no query
         pendings = self._pendings({x.id for x in transfers})
         return BookState(tuple(accounts), balances, tuple(transfers), tuple(pendings), located)
@@ -182,7 +166,7 @@ class SqlLedgerRepository:
         rows = self._c.execute(
             select(t.ledger_transfers).where(T.currency == currency).order_by(T.seq)
         ).mappings()
-        transfers = tuple(_transfer(row) for row in rows)
+        transfers = tuple(transfer_from_row(row) for row in rows)
         pendings = self._pendings({x.id for x in transfers if x.state is TransferState.PENDING})
         return BookState(tuple(accounts), balances, transfers, tuple(pendings))
 
@@ -229,7 +213,7 @@ class SqlLedgerRepository:
             .join(t.ledger_pendings, P.transfer_id == T.id)
             .where(T.currency == currency, P.status == PendingStatus.OPEN.value)
         ).mappings()
-        transfers = [_transfer(row) for row in rows]
+        transfers = [transfer_from_row(row) for row in rows]
         accounts = {x.debit for x in transfers} | {x.credit for x in transfers}
         return self.state(accounts, [x.id for x in transfers])
 
@@ -269,109 +253,6 @@ class SqlLedgerRepository:
         if done != len(params):
             stale = len(params) - done
             raise StaleBook(f"{stale} account(s) changed while the batch was computed")
-
-    def transfers(self, currency: str) -> list[Transfer]:
-        query = select(t.ledger_transfers).where(T.currency == currency).order_by(T.seq)
-        return [_transfer(row) for row in self._c.execute(query).mappings()]
-
-    def transfers_of(self, account_id: str, limit: int) -> list[Transfer]:
-        query = (
-            select(t.ledger_transfers)
-            .where((T.debit == account_id) | (T.credit == account_id))
-            .order_by(T.seq.desc())
-            .limit(limit)
-        )
-        return [_transfer(row) for row in self._c.execute(query).mappings()]
-
-    def holdings(self, currency: str) -> list[tuple[str, int]]:
-        """Member and consumer accounts with a positive balance, for demurrage."""
-        query = (
-            select(A.id, A.posted)
-            .where(A.currency == currency, A.kind.in_(["member", "consumer"]), A.posted > 0)
-            .order_by(A.id)
-        )
-        return [(str(i), int(p)) for i, p in self._c.execute(query)]
-
-    def received_between(self, currency: str, since: datetime, until: datetime) -> dict[str, int]:
-        query = (
-            select(T.credit, func.sum(T.amount))
-            .where(T.currency == currency, T.at >= since, T.at < until, T.state == "posted")
-            .group_by(T.credit)
-        )
-        return {str(c): int(n) for c, n in self._c.execute(query)}
-
-    def flow_accounts(self, prefix: str) -> set[str]:
-        """Accounts already in a day's flow: the ids of its transfers end with them."""
-        query = select(T.id).where(T.id.startswith(prefix, autoescape=True))
-        return {str(i)[len(prefix) :] for i in self._c.execute(query).scalars()}
-
-    def sum_balances(self, currency: str) -> int:
-        query = select(func.coalesce(func.sum(A.posted), 0)).where(A.currency == currency)
-        return int(self._c.execute(query).scalar_one())
-
-    # --- daily flows and keys ------------------------------------------------------------------
-
-    def flow_done(self, currency: str, day: date, kind: str) -> Mapping[Any, Any] | None:
-        c = t.ledger_flows.c
-        query = select(t.ledger_flows).where(c.currency == currency, c.day == day, c.kind == kind)
-        return self._c.execute(query).mappings().first()
-
-    def last_flow(self, currency: str, kind: str, before: date) -> Mapping[Any, Any] | None:
-        c = t.ledger_flows.c
-        query = (
-            select(t.ledger_flows)
-            .where(c.currency == currency, c.kind == kind, c.day < before)
-            .order_by(c.day.desc())
-            .limit(1)
-        )
-        return self._c.execute(query).mappings().first()
-
-    def add_flow(self, values: Mapping[Any, Any]) -> None:
-        self._c.execute(insert(t.ledger_flows).values(**values))
-
-    def public_key(self, member_id: str) -> bytes | None:
-        c = t.member_signing_keys.c
-        row = self._c.execute(select(c.public_key).where(c.member_id == member_id)).first()
-        return bytes(row[0]) if row else None
-
-    def add_public_key(self, member_id: str, key: bytes, at: datetime) -> None:
-        values = {"member_id": member_id, "public_key": key, "created_at": at}
-        self._c.execute(insert(t.member_signing_keys).values(**values))
-
-    # --- euro-backed reserves and exchange links -------------------------------------------
-
-    def redeemable(self, currency: str) -> int:
-        """Σ positive balances of the currency's member and consumer accounts: what a
-        euro-backed money's reserve must cover."""
-        query = select(func.coalesce(func.sum(A.posted), 0)).where(
-            A.currency == currency, A.kind.in_(["member", "consumer"]), A.posted > 0
-        )
-        return int(self._c.execute(query).scalar_one())
-
-    def credited_between(self, account_id: str, since: datetime, until: datetime) -> int:
-        """What posted transfers credited to an account in [since, until): what crossed an
-        exchange link that day."""
-        query = select(func.coalesce(func.sum(T.amount), 0)).where(
-            T.credit == account_id, T.at >= since, T.at < until, T.state == "posted"
-        )
-        return int(self._c.execute(query).scalar_one())
-
-    # --- reputation and statements -------------------------------------------------------------
-
-    def community_roles(self, community_id: str) -> dict[str, Role]:
-        """Each member of the community and their role: who EigenTrust pre-trusts."""
-        c = t.memberships.c
-        query = select(c.member_id, c.role).where(c.community_id == community_id)
-        return {str(m): Role(r) for m, r in self._c.execute(query)}
-
-    def account_transfers(self, account_id: str) -> list[Transfer]:
-        """Every transfer of one account, in application order (for its statement)."""
-        query = (
-            select(t.ledger_transfers)
-            .where((T.debit == account_id) | (T.credit == account_id))
-            .order_by(T.seq)
-        )
-        return [_transfer(row) for row in self._c.execute(query).mappings()]
 
 
 _TRANSFER_COLUMNS = (
