@@ -43,7 +43,8 @@ class MemberDecider:
         self._query = query
         self._now = now
         self._grant = grant
-        self.grants: dict[str, list[Grant]] = {}  # each member's grants to this consumer
+        self.grants: dict[str, list[Grant]] = {}  # each member's grants bearing on this use
+        self.rules: dict[str, list[Rule]] = {}  # each member's rules as evaluated
 
     def decide(
         self, members: Sequence[str], items: Sequence[DataItem]
@@ -52,7 +53,7 @@ class MemberDecider:
         for item in items:
             by_member[item.member_id].append(item)
         holding = [m for m in members if by_member.get(m)]
-        rules = self._rules(holding)
+        rules = self.rules = self._rules(holding)
         size = len(holding)
         while True:
             decisions = {
@@ -98,7 +99,14 @@ class MemberDecider:
 
     def _rules(self, members: Sequence[str]) -> dict[str, list[Rule]]:
         rules = self._uow.rules.in_force_for(members)
-        grants = self._uow.grants.of_consumer(self._consumer.id, members) if members else {}
+        query = self._query
+        grants = (
+            self._uow.grants.for_use(
+                self._consumer.id, members, query.purpose, query.aggregation.value
+            )
+            if members
+            else {}
+        )
         self.grants = grants
         for member_id, granted in grants.items():
             for grant in granted:

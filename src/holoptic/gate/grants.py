@@ -8,13 +8,14 @@ grant made from rules expires when the earliest of them stops being valid.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from holoptic.consent.model import ConsentEvent, ConsentEventKind, Grant, Party
 from holoptic.consumers.model import Consumer
 from holoptic.gate.model import Refusal, UseQuery
 from holoptic.gate.ports import GateUnitOfWork
-from holoptic.rules.model import Decision, ReasonCode
+from holoptic.rules.model import Decision, ReasonCode, Rule
 from holoptic.rules.taxonomy import Taxonomy
 from holoptic.vault.service import new_id
 
@@ -69,8 +70,12 @@ class GrantKeeper:
         decision: Decision,
         now: datetime,
         existing: list[Grant],
+        read: Sequence[Rule] = (),
     ) -> str:
-        """The id of an active grant covering this permitted use, created if needed."""
+        """The id of an active grant covering this permitted use, created if needed.
+
+        ``read``: the member's rules already read in this transaction (a rule not among
+        them is read again)."""
         for grant in existing:
             if (
                 grant.active_at(now)
@@ -79,7 +84,7 @@ class GrantKeeper:
                 and set(decision.permitted) <= set(grant.categories)
             ):
                 return grant.id
-        grant = self._new_grant(member_id, consumer, query, decision, now)
+        grant = self._new_grant(member_id, consumer, query, decision, now, read)
         self._uow.grants.add(grant)
         return grant.id
 
@@ -90,12 +95,14 @@ class GrantKeeper:
         query: UseQuery,
         decision: Decision,
         now: datetime,
+        read: Sequence[Rule],
     ) -> Grant:
         permitting = {r.rule_id for r in decision.reasons if r.code is ReasonCode.PERMITTED}
         rule_ids = tuple(sorted(r for r in permitting if r))
+        known = {rule.id: rule for rule in read}
         ends = []
         for rule_id in rule_ids:
-            rule = self._uow.rules.get(rule_id)
+            rule = known.get(rule_id) or self._uow.rules.get(rule_id)
             if rule is not None and rule.validity is not None and rule.validity.end is not None:
                 ends.append(rule.validity.end)
         by = "rule:" + rule_ids[0] if rule_ids else "system"

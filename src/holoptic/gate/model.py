@@ -50,6 +50,20 @@ class MemberUse:
     categories: tuple[str, ...]
     duties: list[dict[str, Any]] = field(default_factory=list)
 
+    def logged_at(self, leaf_index: int) -> MemberUse:
+        """This part, once its leaf is in the log (``dataclasses.replace`` costs more)."""
+        return MemberUse(
+            self.member_id,
+            self.outcome,
+            leaf_index,
+            self.grant_id,
+            self.rules,
+            self.explanation,
+            self.items,
+            self.categories,
+            self.duties,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class UseOutcome:

@@ -44,8 +44,13 @@ class GrantRepository(Protocol):
     def get(self, grant_id: str) -> Grant | None: ...
     def for_member(self, member_id: str) -> list[Grant]: ...
     def for_consumer(self, consumer_id: str) -> list[Grant]: ...
-    def of_consumer(self, consumer_id: str, member_ids: Collection[str]) -> dict[str, list[Grant]]:
-        """Every grant (active or not) of these members to this consumer."""
+    def for_use(
+        self, consumer_id: str, member_ids: Collection[str], purpose: str, aggregation: str
+    ) -> dict[str, list[Grant]]:
+        """The grants of these members to this consumer that bear on a use for
+        ``purpose`` at ``aggregation``: every withdrawn one (whatever its purpose: it
+        blocks its purpose and the narrower ones) and every one for exactly this purpose
+        and level (one could be reused), oldest first."""
         ...
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from holoptic.clock import Clock
@@ -26,7 +27,7 @@ from holoptic.gate.query import check_query, expand_categories, query_document
 from holoptic.gate.release import build_release, pseudonym
 from holoptic.identity.model import Scope
 from holoptic.identity.service import hash_token
-from holoptic.rules.model import Aggregation, Outcome
+from holoptic.rules.model import Aggregation, Decision, Outcome
 from holoptic.rules.taxonomy import Taxonomy
 from holoptic.trace.log import UsageLog
 from holoptic.vault.crypto import MemberCipher
@@ -56,6 +57,10 @@ class Gate:
         self._clock = clock
         self._pseudonym_key = pseudonym_key
         self._epsilon = epsilon
+        # Pure: which stored categories a request's categories cover (fixed vocabularies).
+        self._expand = lru_cache(maxsize=256)(
+            lambda requested: tuple(expand_categories(requested, taxonomy))
+        )
 
     def request(
         self, query: UseQuery, token: str | None = None, consumer_id: str | None = None
@@ -110,7 +115,7 @@ class Gate:
         grant: Grant | None,
         now: datetime,
     ) -> UseOutcome:
-        categories = expand_categories(query.categories, self._taxonomy)
+        categories: tuple[str, ...] = self._expand(tuple(query.categories))
         members = self._candidates(uow, query, grant)
         if not members:
             return self._refuse(uow, use_id, consumer, query, Refusal.NO_MEMBER, now)
@@ -119,23 +124,39 @@ class Gate:
         decisions = decider.decide(members, items)
         if not decisions:  # nobody holds data the request covers
             return self._refuse(uow, use_id, consumer, query, Refusal.NO_MEMBER, now)
+        uses, released_items = self._parts(uow, consumer, query, grant, decider, decisions, now)
+        release = self._release(uow, consumer, query, released_items)
+        return self._record(uow, use_id, consumer, query, uses, release, now)
+
+    def _parts(
+        self,
+        uow: GateUnitOfWork,
+        consumer: Consumer,
+        query: UseQuery,
+        grant: Grant | None,
+        decider: MemberDecider,
+        decisions: dict[str, tuple[Decision, list[DataItem]]],
+        now: datetime,
+    ) -> tuple[list[MemberUse], dict[str, list[DataItem]]]:
+        """Each member's part of the use, with the grant a permitting rule stands for,
+        and the items released."""
         keeper = GrantKeeper(uow, self._taxonomy)
         uses: list[MemberUse] = []
         released_items: dict[str, list[DataItem]] = {}
         for member_id in sorted(decisions):
             decision, member_items = decisions[member_id]
             grant_id = grant.id if grant else None
+            released: list[DataItem] = []
             if decision.outcome is Outcome.PERMIT:
                 released = [i for i in member_items if i.category in decision.permitted]
                 released_items[member_id] = released
+                existing = decider.grants.get(member_id, [])
+                read = decider.rules.get(member_id, [])
                 grant_id = grant_id or keeper.ensure(
-                    member_id, consumer, query, decision, now, decider.grants.get(member_id, [])
+                    member_id, consumer, query, decision, now, existing, read
                 )
-            else:
-                released = []
             uses.append(decider.member_use(member_id, decision, grant_id, released))
-        release = self._release(uow, consumer, query, released_items)
-        return self._record(uow, use_id, consumer, query, uses, release, now)
+        return uses, released_items
 
     def _candidates(self, uow: GateUnitOfWork, query: UseQuery, grant: Grant | None) -> list[str]:
         if grant is not None:
@@ -188,9 +209,7 @@ class Gate:
             for n, u in enumerate(uses)
         ]
         receipts = self._log.append_many_in(uow.trace, leaves)
-        logged = [
-            _with_leaf(use, receipt.index) for use, receipt in zip(uses, receipts, strict=True)
-        ]
+        logged = [use.logged_at(r.index) for use, r in zip(uses, receipts, strict=True)]
         outcome = Outcome.PERMIT if release is not None else Outcome.DENY
         stored = StoredUse(
             use_id,
@@ -258,20 +277,6 @@ class Gate:
             None,
             refusal=refusal,
         )
-
-
-def _with_leaf(use: MemberUse, index: int) -> MemberUse:
-    return MemberUse(
-        use.member_id,
-        use.outcome,
-        index,
-        use.grant_id,
-        use.rules,
-        use.explanation,
-        use.items,
-        use.categories,
-        use.duties,
-    )
 
 
 def _explain(uses: Sequence[MemberUse], named: bool) -> list[dict[str, Any]]:

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 
 from holoptic.consumers.model import Consumer, ConsumerStatus
 from holoptic.db import schema as t
-from holoptic.db.repos.identity import _token
+from holoptic.db.repos.raw import driver_rows, stored_time
 from holoptic.db.repos.vault import must_utc, utc
-from holoptic.identity.model import ApiToken
+from holoptic.identity.model import ApiToken, Scope
 from holoptic.rules.model import ConsumerType
 
 
@@ -30,11 +31,55 @@ def _consumer(row: Mapping[Any, Any]) -> Consumer:
     )
 
 
-# Built once: the gate runs this on every request (SQLAlchemy then skips re-building it).
-_BY_TOKEN = (
-    select(t.api_tokens, *[c.label("c__" + c.name) for c in t.consumers.c])
-    .join(t.consumers, t.consumers.c.id == t.api_tokens.c.consumer_id)
-    .where(t.api_tokens.c.token_hash == bindparam("token_hash"))
+def _must(value: object) -> datetime:
+    moment = stored_time(value)
+    assert moment is not None
+    return moment
+
+
+@lru_cache(maxsize=64)
+def _scopes(text: str) -> frozenset[Scope]:
+    """A token's scopes from their stored text (pure parsing, so it is kept)."""
+    return frozenset(Scope(s) for s in text.split() if s)
+
+
+def _hashed_token(row: Sequence[Any], token_hash: str) -> ApiToken:
+    token_id, member, name, scopes, created, expires, revoked, used, consumer_id = row[:9]
+    return ApiToken(
+        id=token_id,
+        member_id=member,
+        name=name,
+        token_hash=token_hash,
+        scopes=_scopes(scopes),
+        created_at=_must(created),
+        expires_at=stored_time(expires),
+        revoked_at=stored_time(revoked),
+        last_used_at=stored_time(used),
+        consumer_id=consumer_id,
+    )
+
+
+def _token_consumer(row: Sequence[Any]) -> Consumer:
+    consumer_id, name, kind, status, since, email, website, address, approved = row[8:]
+    return Consumer(
+        id=consumer_id,
+        name=name,
+        type=ConsumerType(kind),
+        status=ConsumerStatus(status),
+        created_at=_must(since),
+        contact_email=email,
+        website=website,
+        address=address,
+        approved_at=stored_time(approved),
+    )
+
+
+# The gate's first read, on every request: straight to the driver (see ``uses``).
+_BY_HASH = (
+    "SELECT t.id, t.member_id, t.name, t.scopes, t.created_at, t.expires_at, t.revoked_at, "
+    "t.last_used_at, t.consumer_id, c.name, c.type, c.status, c.created_at, "
+    "c.contact_email, c.website, c.address, c.approved_at "
+    "FROM api_tokens t JOIN consumers c ON c.id = t.consumer_id WHERE t.token_hash = ?"
 )
 _BY_ID = select(t.consumers).where(t.consumers.c.id == bindparam("consumer_id"))
 
@@ -66,12 +111,8 @@ class SqlConsumerRepository:
 
     def by_token(self, token_hash: str) -> tuple[ApiToken, Consumer] | None:
         """A consumer's token and the consumer, in one query (the gate's first read)."""
-        row = self._c.execute(_BY_TOKEN, {"token_hash": token_hash}).mappings().first()
-        if row is None:
-            return None
-        prefix = "c__"
-        consumer = {k[len(prefix) :]: v for k, v in row.items() if k.startswith(prefix)}
-        return _token(row), _consumer(consumer)
+        rows = driver_rows(self._c, _BY_HASH, (token_hash,))
+        return (_hashed_token(rows[0], token_hash), _token_consumer(rows[0])) if rows else None
 
     def list(self, status: ConsumerStatus | None = None) -> list[Consumer]:
         query = select(t.consumers).order_by(t.consumers.c.name, t.consumers.c.id)

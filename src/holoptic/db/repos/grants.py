@@ -3,25 +3,29 @@
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from collections.abc import Collection, Mapping
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, select, update
 
 from holoptic.consent.model import ConsentEvent, ConsentEventKind, Grant, Party
 from holoptic.db import schema as t
-from holoptic.db.repos.vault import must_utc, utc
+from holoptic.db.repos.raw import bound_time, driver_rows, driver_write, marks, stored_time
+from holoptic.db.repos.vault import must_utc
 from holoptic.rules.model import Aggregation, ConsumerType
 
 CHUNK = 400
-_OF_ONE = (
-    select(t.grants)
-    .where(
-        t.grants.c.consumer_id == bindparam("consumer"), t.grants.c.member_id == bindparam("member")
-    )
-    .order_by(t.grants.c.given_at, t.grants.c.id)
+GRANT_COLUMNS = "id, member_id, consumer_id, purpose, aggregation, body, given_at, expires_at"
+_INSERT = f"INSERT INTO grants ({GRANT_COLUMNS}, withdrawn_at) VALUES ({marks(9)})"  # noqa: S608
+# The gate's read, on every request (straight to the driver, see ``uses``): only the
+# grants it can use, withdrawn ones (they block) and those it could reuse.
+_FOR_USE = (
+    f"SELECT {GRANT_COLUMNS} FROM grants WHERE consumer_id = ? "  # noqa: S608 (constant)
+    "AND member_id IN ({members}) "
+    "AND (withdrawn_at IS NOT NULL OR (purpose = ? AND aggregation = ?)) "
+    "ORDER BY given_at, id"
 )
 
 
@@ -48,19 +52,37 @@ def _body(grant: Grant) -> str:
 
 
 def _grant(row: Mapping[Any, Any]) -> Grant:
-    body = json.loads(row["body"])
+    return parsed_grant(*(row[name] for name in GRANT_COLUMNS.split(", ")))
+
+
+@lru_cache(maxsize=4096)
+def parsed_grant(
+    grant_id: str,
+    member_id: str,
+    consumer_id: str,
+    purpose: str,
+    aggregation: str,
+    body_text: str,
+    given_at: Any,
+    expires_at: Any,
+) -> Grant:
+    """A stored grant, parsed. The key is the whole row as read (a withdrawal rewrites
+    the body), so this keeps parsing only: the grants are read afresh on every request."""
+    body = json.loads(body_text)
+    given = stored_time(given_at)
+    assert given is not None
     return Grant(
-        id=row["id"],
-        member_id=row["member_id"],
-        consumer_id=row["consumer_id"],
+        id=grant_id,
+        member_id=member_id,
+        consumer_id=consumer_id,
         consumer=Party(**body["consumer"]),
         consumer_type=ConsumerType(body["consumer_type"]),
-        purpose=row["purpose"],
+        purpose=purpose,
         categories=tuple(body["categories"]),
-        aggregation=Aggregation(row["aggregation"]),
+        aggregation=Aggregation(aggregation),
         rule_ids=tuple(body["rule_ids"]),
-        given_at=must_utc(row["given_at"]),
-        expires_at=utc(row["expires_at"]),
+        given_at=given,
+        expires_at=stored_time(expires_at),
         events=tuple(
             ConsentEvent(ConsentEventKind(e["kind"]), _time(e["at"]), e["by"])
             for e in body["events"]
@@ -84,19 +106,18 @@ class SqlGrantRepository:
         self._c = connection
 
     def add(self, grant: Grant) -> None:
-        self._c.execute(
-            insert(t.grants).values(
-                id=grant.id,
-                member_id=grant.member_id,
-                consumer_id=grant.consumer_id,
-                purpose=grant.purpose,
-                aggregation=grant.aggregation.value,
-                body=_body(grant),
-                given_at=grant.given_at,
-                expires_at=grant.expires_at,
-                withdrawn_at=_withdrawn_at(grant),
-            )
+        """One row; through the driver, as the gate adds the grants rules stand for."""
+        row = (
+            grant.id,
+            grant.member_id,
+            grant.consumer_id,
+            grant.purpose,
+            grant.aggregation.value,
+            _body(grant),
+            *(bound_time(self._c, at) for at in (grant.given_at, grant.expires_at)),
+            bound_time(self._c, _withdrawn_at(grant)),
         )
+        driver_write(self._c, _INSERT, [row])
 
     def save(self, grant: Grant) -> None:
         self._c.execute(
@@ -125,20 +146,14 @@ class SqlGrantRepository:
         )
         return [_grant(row) for row in self._c.execute(query).mappings()]
 
-    def of_consumer(self, consumer_id: str, member_ids: Collection[str]) -> dict[str, list[Grant]]:
-        c = t.grants.c
-        found: dict[str, list[Grant]] = defaultdict(list)
+    def for_use(
+        self, consumer_id: str, member_ids: Collection[str], purpose: str, aggregation: str
+    ) -> dict[str, list[Grant]]:
+        found: dict[str, list[Grant]] = {}
         ids = sorted(set(member_ids))
-        if len(ids) == 1:
-            params = {"consumer": consumer_id, "member": ids[0]}
-            grants = [_grant(row) for row in self._c.execute(_OF_ONE, params).mappings()]
-            return {ids[0]: grants} if grants else {}
         for start in range(0, len(ids), CHUNK):
-            query = (
-                select(t.grants)
-                .where(c.consumer_id == consumer_id, c.member_id.in_(ids[start : start + CHUNK]))
-                .order_by(c.given_at, c.id)
-            )
-            for row in self._c.execute(query).mappings():
-                found[row["member_id"]].append(_grant(row))
-        return dict(found)
+            chunk = ids[start : start + CHUNK]
+            sql = _FOR_USE.format(members=marks(len(chunk)))
+            for row in driver_rows(self._c, sql, [consumer_id, *chunk, purpose, aggregation]):
+                found.setdefault(row[1], []).append(parsed_grant(*row))
+        return found

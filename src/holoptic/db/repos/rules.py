@@ -3,30 +3,35 @@
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from collections.abc import Collection, Mapping
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, insert, select, update
 
 from holoptic.db import schema as t
-from holoptic.db.repos.vault import utc
+from holoptic.db.repos.raw import driver_rows, marks, stored_time
 from holoptic.rules.codec import rule_body, rule_from_body
 from holoptic.rules.model import Rule
 
 CHUNK = 400
-_ONE_MEMBER = (
-    select(t.usage_rules)
-    .where(t.usage_rules.c.member_id == bindparam("member"), t.usage_rules.c.retired_at.is_(None))
-    .order_by(t.usage_rules.c.created_at, t.usage_rules.c.id)
+_IN_FORCE = (  # the gate's read, on every request: straight to the driver (see ``uses``)
+    "SELECT id, member_id, effect, body, created_at FROM usage_rules "
+    "WHERE member_id IN ({members}) AND retired_at IS NULL ORDER BY member_id, created_at, id"
 )
 
 
 def _rule(row: Mapping[Any, Any]) -> Rule:
-    return rule_from_body(
-        row["id"], row["member_id"], row["effect"], json.loads(row["body"]), utc(row["created_at"])
-    )
+    return parsed_rule(row["id"], row["member_id"], row["effect"], row["body"], row["created_at"])
+
+
+@lru_cache(maxsize=4096)
+def parsed_rule(rule_id: str, member_id: str, effect: str, body: str, created_at: Any) -> Rule:
+    """A stored rule, parsed. A rule row never changes (a new rule replaces it), and the
+    key is the whole row as read, so this keeps parsing only: which rules are in force
+    is read afresh on every request."""
+    return rule_from_body(rule_id, member_id, effect, json.loads(body), stored_time(created_at))
 
 
 class SqlRuleRepository:
@@ -59,22 +64,14 @@ class SqlRuleRepository:
         return self.in_force_for([member_id]).get(member_id, [])
 
     def in_force_for(self, member_ids: Collection[str]) -> dict[str, list[Rule]]:
-        c = t.usage_rules.c
-        found: dict[str, list[Rule]] = defaultdict(list)
+        found: dict[str, list[Rule]] = {}
         ids = sorted(set(member_ids))
-        if len(ids) == 1:
-            rows = self._c.execute(_ONE_MEMBER, {"member": ids[0]}).mappings()
-            rules = [_rule(row) for row in rows]
-            return {ids[0]: rules} if rules else {}
         for start in range(0, len(ids), CHUNK):
-            query = (
-                select(t.usage_rules)
-                .where(c.member_id.in_(ids[start : start + CHUNK]), c.retired_at.is_(None))
-                .order_by(c.member_id, c.created_at, c.id)
-            )
-            for row in self._c.execute(query).mappings():
-                found[row["member_id"]].append(_rule(row))
-        return dict(found)
+            chunk = ids[start : start + CHUNK]
+            sql = _IN_FORCE.format(members=marks(len(chunk)))
+            for row in driver_rows(self._c, sql, chunk):
+                found.setdefault(row[1], []).append(parsed_rule(*row))
+        return found
 
     def get(self, rule_id: str) -> Rule | None:
         row = (

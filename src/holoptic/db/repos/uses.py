@@ -1,4 +1,9 @@
-"""Rows of uses, of each member's part in them, and of the items the gate reads."""
+"""Rows of uses, of each member's part in them, and of the items the gate reads.
+
+The gate's hot statements (this module's item, blob and use rows, and the token, rule
+and grant reads of their repositories) go through ``raw``: straight to the DB-API cursor
+of the unit of work's connection, inside its transaction.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,17 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, or_, select
+from sqlalchemy import Connection, or_, select
 
 from holoptic.db import schema as t
-from holoptic.db.repos.raw import insert_sql, stamp
+from holoptic.db.repos.raw import (
+    bound_time,
+    driver_rows,
+    driver_write,
+    marks,
+    stored_day,
+    stored_time,
+)
 from holoptic.db.repos.vault import _item, must_utc
 from holoptic.gate.model import MemberUse
 from holoptic.gate.ports import StoredUse
@@ -38,26 +50,45 @@ PART_COLUMNS = (
     "body",
     "created_at",
 )
+_INSERT_USE = (
+    f"INSERT INTO uses ({', '.join(USE_COLUMNS)}) "  # noqa: S608 (constant names)
+    f"VALUES ({', '.join(['?'] * len(USE_COLUMNS))})"
+)
+_INSERT_PART = (
+    f"INSERT INTO use_members ({', '.join(PART_COLUMNS)}) "  # noqa: S608 (constant names)
+    f"VALUES ({', '.join(['?'] * len(PART_COLUMNS))})"
+)
+ITEM_COLUMNS = (
+    "id, member_id, kind, category, day, period_start, period_end, record_count, "
+    "content_hash, batch_id, created_at"
+)
+_ITEMS = (  # the gate's usual read: members' items in some categories, any time
+    f"SELECT {ITEM_COLUMNS} FROM data_items WHERE member_id IN ({{members}}) "  # noqa: S608
+    "AND category IN ({categories}) ORDER BY member_id, kind, period_start, id"
+)
 _SEALED = (
-    select(
-        t.item_blobs.c.item_id,
-        t.item_blobs.c.ciphertext,
-        t.data_items.c.member_id,
-        t.member_keys.c.master_key_id,
-        t.member_keys.c.wrapped,
-    )
-    .join(t.data_items, t.data_items.c.id == t.item_blobs.c.item_id)
-    .join(t.member_keys, t.member_keys.c.member_id == t.data_items.c.member_id)
-    .where(t.item_blobs.c.item_id.in_(bindparam("ids", expanding=True)))
+    "SELECT b.item_id, b.ciphertext, i.member_id, k.master_key_id, k.wrapped "
+    "FROM item_blobs b JOIN data_items i ON i.id = b.item_id "
+    "JOIN member_keys k ON k.member_id = i.member_id WHERE b.item_id IN ({ids})"
 )
-_ONE_MEMBER_ITEMS = (  # the gate's usual read: one member, no period
-    select(t.data_items)
-    .where(
-        t.data_items.c.member_id == bindparam("member"),
-        t.data_items.c.category.in_(bindparam("categories", expanding=True)),
+
+
+def _driver_item(row: Sequence[Any]) -> DataItem:
+    created = stored_time(row[10])
+    assert created is not None
+    return DataItem(
+        row[0],
+        row[1],
+        row[2],
+        row[3],
+        stored_day(row[4]),
+        stored_time(row[5]),
+        stored_time(row[6]),
+        row[7],
+        row[8],
+        row[9],
+        created,
     )
-    .order_by(t.data_items.c.kind, t.data_items.c.period_start, t.data_items.c.id)
-)
 
 
 def _use(row: Mapping[Any, Any]) -> StoredUse:
@@ -96,16 +127,13 @@ class SqlUseRepository:
         self._c = connection
 
     def add_use(self, use: StoredUse, members: Sequence[MemberUse], at: datetime) -> None:
-        when = stamp(self._c, use.created_at)
+        when = bound_time(self._c, use.created_at)
         request = json.dumps(use.request, sort_keys=True)
         row = (use.id, use.consumer_id, use.purpose, use.aggregation, use.decision, request)
-        self._c.exec_driver_sql(
-            insert_sql(self._c, "uses", USE_COLUMNS),
-            (*row, use.first_leaf, use.leaf_count, when),
-        )
+        driver_write(self._c, _INSERT_USE, [(*row, use.first_leaf, use.leaf_count, when)])
         if members:
-            parts = [_member_row(use.id, m, stamp(self._c, at)) for m in members]
-            self._c.exec_driver_sql(insert_sql(self._c, "use_members", PART_COLUMNS), parts)
+            stamp = bound_time(self._c, at)
+            driver_write(self._c, _INSERT_PART, [_member_row(use.id, m, stamp) for m in members])
 
     def get_use(self, use_id: str) -> StoredUse | None:
         row = self._c.execute(select(t.uses).where(t.uses.c.id == use_id)).mappings().first()
@@ -146,10 +174,16 @@ class SqlUseRepository:
     ) -> list[DataItem]:
         c = t.data_items.c
         ids = sorted(set(member_ids))
-        if len(ids) == 1 and period is None:
-            params = {"member": ids[0], "categories": sorted(categories)}
-            return [_item(r) for r in self._c.execute(_ONE_MEMBER_ITEMS, params).mappings()]
         found: list[DataItem] = []
+        if period is None or (period.start is None and period.end is None):
+            wanted = sorted(set(categories))
+            if not wanted:
+                return found
+            for start in range(0, len(ids), CHUNK):
+                chunk = ids[start : start + CHUNK]
+                sql = _ITEMS.format(members=marks(len(chunk)), categories=marks(len(wanted)))
+                found.extend(map(_driver_item, driver_rows(self._c, sql, [*chunk, *wanted])))
+            return found
         for start in range(0, len(ids), CHUNK):
             query = select(t.data_items).where(
                 c.member_id.in_(ids[start : start + CHUNK]), c.category.in_(sorted(categories))
@@ -190,8 +224,9 @@ class SqlUseRepository:
         blobs: dict[str, bytes] = {}
         keys: dict[str, WrappedKey] = {}
         for start in range(0, len(ids), CHUNK):
-            params = {"ids": ids[start : start + CHUNK]}
-            for item_id, blob, member_id, key_id, wrapped in self._c.execute(_SEALED, params):
+            chunk = ids[start : start + CHUNK]
+            sql = _SEALED.format(ids=marks(len(chunk)))
+            for item_id, blob, member_id, key_id, wrapped in driver_rows(self._c, sql, chunk):
                 blobs[item_id] = bytes(blob)
                 keys[member_id] = WrappedKey(member_id, key_id, bytes(wrapped))
         return blobs, list(keys.values())
