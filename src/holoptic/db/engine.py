@@ -53,6 +53,8 @@ def _sqlite(url: str, database: str | None, **kwargs: Any) -> Engine:
         # lock up front: upgrading a read transaction later fails at once, instead of
         # waiting, when another writer committed in between.
         write = connection.get_execution_options().get("holoptic_write", False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        cursor = connection.connection.cursor()  # on the driver: every transaction pays it
+        cursor.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        cursor.close()
 
     return engine

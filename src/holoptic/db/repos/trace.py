@@ -22,9 +22,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Insert, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 
 from holoptic.db import schema as t
+from holoptic.db.repos.raw import driver_rows, driver_write
 from holoptic.db.repos.vault import must_utc
 from holoptic.trace.errors import DuplicateUse
 from holoptic.trace.merkle import HASH_SIZE, NodeKey
@@ -70,7 +70,8 @@ class SqlTraceRepository:
         touch = (  # a write that changes nothing, to take the lock, returning the state
             f"UPDATE log_state SET size = size WHERE id = {STATE_ID} RETURNING size, peaks"  # noqa: S608
         )
-        row = self._c.exec_driver_sql(touch).first()
+        rows = driver_rows(self._c, touch, ())  # on the cursor: each gate request pays it
+        row = rows[0] if rows else None
         if row is None:  # a new log: create the row (or wait for whoever is creating it)
             self._c.execute(self._create_state())
             row = self._c.exec_driver_sql(touch).first()
@@ -90,7 +91,7 @@ class SqlTraceRepository:
     def save_state(self, state: LogState) -> None:
         mark = self._marks(1)
         query = f"UPDATE log_state SET size = {mark}, peaks = {mark} WHERE id = {STATE_ID}"  # noqa: S608
-        self._c.exec_driver_sql(query, (state.size, b"".join(state.peaks)))
+        driver_write(self._c, query, [(state.size, b"".join(state.peaks))])
 
     def add_leaves(self, leaves: LeafColumns, created_at: datetime) -> None:
         """Multi-row INSERTs of ``ROWS_PER_INSERT`` leaves (a leaf's nodes ride along in its
@@ -101,9 +102,10 @@ class SqlTraceRepository:
             for start in range(0, len(leaves.indexes), ROWS_PER_INSERT):
                 chunk = [column[start : start + ROWS_PER_INSERT] for column in columns]
                 query = self._insert_leaves(len(chunk[0]), stamp)
-                self._c.exec_driver_sql(query, tuple(chain.from_iterable(zip(*chunk, strict=True))))
-        except IntegrityError as error:
-            if "use_id" not in str(error.orig):
+                values = tuple(chain.from_iterable(zip(*chunk, strict=True)))
+                driver_write(self._c, query, [values])
+        except self._c.dialect.loaded_dbapi.IntegrityError as error:  # the driver's own
+            if "use_id" not in str(error):
                 raise
             raise DuplicateUse("a use id is already in the log (each use is logged once)") from None
 
