@@ -69,11 +69,10 @@ class TrialRow:
         return self.credits - self.debits
 
 
-@dataclass(frozen=True, slots=True)
-class TrialBalance:
-    currency: str
-    at: date
-    rows: tuple[TrialRow, ...]
+class _Totals:
+    """The debit and credit totals of a balance's rows."""
+
+    rows: tuple[TrialRow, ...] | tuple[PeriodRow, ...]
 
     @property
     def total_debits(self) -> int:
@@ -82,6 +81,13 @@ class TrialBalance:
     @property
     def total_credits(self) -> int:
         return sum(r.credits for r in self.rows)
+
+
+@dataclass(frozen=True, slots=True)
+class TrialBalance(_Totals):
+    currency: str
+    at: date
+    rows: tuple[TrialRow, ...]
 
     @property
     def balanced(self) -> bool:
@@ -118,7 +124,7 @@ class PeriodRow:
 
 
 @dataclass(frozen=True, slots=True)
-class PeriodBalance:
+class PeriodBalance(_Totals):
     """A trial balance over [start, end]: each account's opening balance, the period's
     debits and credits, and its closing balance."""
 
@@ -126,14 +132,6 @@ class PeriodBalance:
     start: date
     end: date
     rows: tuple[PeriodRow, ...]
-
-    @property
-    def total_debits(self) -> int:
-        return sum(r.debits for r in self.rows)
-
-    @property
-    def total_credits(self) -> int:
-        return sum(r.credits for r in self.rows)
 
     @property
     def balanced(self) -> bool:
