@@ -32,8 +32,8 @@ from holoptic.ledger.accounts import EURO, account_id, holder_account, system_ac
 from holoptic.ledger.amounts import format_amount
 from holoptic.ledger.model import AccountKind, Refusal, Result, Transfer
 from holoptic.ledger.orders import PaymentOrder
-from holoptic.ledger.payments import RETRIES, Payments, verify_in
-from holoptic.ledger.ports import LedgerUnitOfWork, LedgerUnitOfWorkFactory, StaleBook
+from holoptic.ledger.payments import Payments, retried, verify_in
+from holoptic.ledger.ports import LedgerUnitOfWork, LedgerUnitOfWorkFactory
 from holoptic.trace.canonical import canonical
 
 MAX_ID = 100  # the legs add a suffix to the client's id; stored ids hold 128 characters
@@ -200,26 +200,20 @@ class Cashier(Desk):
         verify: Callable[[LedgerUnitOfWork, datetime], None] | None,
         amounts: dict[str, str],
     ) -> Receipt:
-        for attempt in range(RETRIES):
-            try:
-                with self._uow(write=True) as uow:
-                    now = self._clock.now()
-                    if verify is not None:
-                        verify(uow, now)
-                    holder = holder_account(spec, AccountKind.MEMBER, member, now)
-                    opened = [*system_accounts(spec, now), holder]
-                    uow.ledger.open_accounts(opened)
-                    results, book = self._payments.apply_in(uow, spec, legs, now)
-                    refusal, detail = outcome(results)
-                    amounts["reserve"] = format_amount(
-                        book.balance(_reserve(spec.code)), spec.decimals
-                    )
-                    balance = format_amount(book.balance(holder.id), spec.decimals)
-                    return Receipt(legs[0].id, refusal, detail, balance, amounts)
-            except StaleBook:
-                if attempt == RETRIES - 1:
-                    raise
-        raise AssertionError("unreachable")
+
+        def work(uow: LedgerUnitOfWork) -> Receipt:
+            now = self._clock.now()
+            if verify is not None:
+                verify(uow, now)
+            holder = holder_account(spec, AccountKind.MEMBER, member, now)
+            uow.ledger.open_accounts([*system_accounts(spec, now), holder])
+            results, book = self._payments.apply_in(uow, spec, legs, now)
+            refusal, detail = outcome(results)
+            amounts["reserve"] = format_amount(book.balance(_reserve(spec.code)), spec.decimals)
+            balance = format_amount(book.balance(holder.id), spec.decimals)
+            return Receipt(legs[0].id, refusal, detail, balance, amounts)
+
+        return retried(self._uow, work)
 
 
 def _backing(spec: CurrencySpec) -> EuroBacked:

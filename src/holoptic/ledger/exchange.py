@@ -33,8 +33,8 @@ from holoptic.ledger.amounts import format_amount
 from holoptic.ledger.cashier import MAX_ID, Desk, Receipt, chain, outcome
 from holoptic.ledger.model import AccountKind, Refusal, Transfer
 from holoptic.ledger.orders import PaymentOrder
-from holoptic.ledger.payments import RETRIES, Prepared, verify_in
-from holoptic.ledger.ports import LedgerUnitOfWork, StaleBook
+from holoptic.ledger.payments import Prepared, retried, verify_in
+from holoptic.ledger.ports import LedgerUnitOfWork
 from holoptic.trace.canonical import canonical
 
 OUTSIDE_DECIMALS = 2  # a currency that is not in the ledger (the euro) counts cents
@@ -92,16 +92,13 @@ class Exchange(Desk):
         spec = self._specs(order.currency)
         if len(order.id) > MAX_ID:
             raise InvalidInput(f"a transfer id has at most {MAX_ID} characters")
-        for attempt in range(RETRIES):
-            try:
-                with self._uow(write=True) as uow:
-                    now = self._clock.now()
-                    verify_in(uow, order, signature, now)
-                    return self._cross(uow, spec, order, signature, now)
-            except StaleBook:
-                if attempt == RETRIES - 1:
-                    raise
-        raise AssertionError("unreachable")
+
+        def work(uow: LedgerUnitOfWork) -> Receipt:
+            now = self._clock.now()
+            verify_in(uow, order, signature, now)
+            return self._cross(uow, spec, order, signature, now)
+
+        return retried(self._uow, work)
 
     def _cross(
         self,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from holoptic.clock import Clock
 from holoptic.currency import zones
@@ -30,6 +30,7 @@ from holoptic.ledger.reserve import Coverage, needs_coverage
 from holoptic.ledger.state import Changes
 
 RETRIES = 5  # compare-and-set conflicts under concurrency are retried this often
+T = TypeVar("T")
 
 
 class InvariantBroken(HolopticError):
@@ -84,24 +85,21 @@ class Payments:
         payer = account_id(code, AccountKind.MEMBER, order.payer)
         payee = account_id(code, AccountKind.MEMBER, order.payee)
         transfer = Transfer(order.id, code, payer, payee, order.amount, order.category, at=now)
-        for attempt in range(RETRIES):
-            try:
-                with self._uow(write=True) as uow:
-                    spec = spec_in(uow, code)
-                    verify_in(uow, order, signature, now)
-                    signed = {order.id: signature}
-                    [result], book = self.apply_in(uow, spec, [transfer], now, signed)
-                    if result.refusal is Refusal.UNKNOWN_ACCOUNT:  # first use: open, retry
-                        uow.ledger.open_accounts(
-                            holder_account(spec, AccountKind.MEMBER, member, now)
-                            for member in (order.payer, order.payee)
-                        )
-                        [result], book = self.apply_in(uow, spec, [transfer], now, signed)
-                    return Payment(order.id, result.refusal, result.detail, book.balance(payer))
-            except StaleBook:
-                if attempt == RETRIES - 1:
-                    raise
-        raise AssertionError("unreachable")
+        signed = {order.id: signature}
+
+        def work(uow: LedgerUnitOfWork) -> Payment:
+            spec = spec_in(uow, code)
+            verify_in(uow, order, signature, now)
+            [result], book = self.apply_in(uow, spec, [transfer], now, signed)
+            if result.refusal is Refusal.UNKNOWN_ACCOUNT:  # first use: open, retry
+                uow.ledger.open_accounts(
+                    holder_account(spec, AccountKind.MEMBER, member, now)
+                    for member in (order.payer, order.payee)
+                )
+                [result], book = self.apply_in(uow, spec, [transfer], now, signed)
+            return Payment(order.id, result.refusal, result.detail, book.balance(payer))
+
+        return retried(self._uow, work)
 
     def locate(self, code: str, member_id: str, lon: float, lat: float) -> None:
         """Where a member's account is, for perimeter rules (opened if it is not yet)."""
@@ -154,6 +152,20 @@ class Payments:
         if violations:
             raise InvariantBroken("; ".join(v.message for v in violations))
         return Prepared(list(applied.results), book, applied.changes)
+
+
+def retried(uow: LedgerUnitOfWorkFactory, work: Callable[[LedgerUnitOfWork], T]) -> T:
+    """``work`` in a write transaction, run again (in a new one) when a balance moved
+    under it (``StaleBook``: compare-and-set lost to a concurrent batch), up to
+    ``RETRIES`` times."""
+    for attempt in range(RETRIES):
+        try:
+            with uow(write=True) as transaction:
+                return work(transaction)
+        except StaleBook:
+            if attempt == RETRIES - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 @dataclass(frozen=True, slots=True)
