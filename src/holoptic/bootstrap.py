@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
@@ -18,16 +19,13 @@ from holoptic.gate.service import Gate
 from holoptic.identity.service import IdentityService
 from holoptic.importers.registry import default_importers
 from holoptic.importers.service import ImportService
-from holoptic.ledger.books import Books
 from holoptic.ledger.cashier import Cashier
 from holoptic.ledger.currencies import CurrencyService
 from holoptic.ledger.daily import DailyFlows
 from holoptic.ledger.exchange import Exchange
 from holoptic.ledger.keys import SigningKeys
 from holoptic.ledger.payments import Payments
-from holoptic.lineage.service import LineageService
 from holoptic.reveal.requests import LetterService
-from holoptic.reveal.service import RevealService
 from holoptic.rules.service import RuleService
 from holoptic.rules.taxonomy import Taxonomy, load_taxonomy
 from holoptic.settings import Settings
@@ -37,6 +35,11 @@ from holoptic.vault.documents import MemberDocuments
 from holoptic.vault.keystore import Keyring, load_keyring
 from holoptic.vault.service import VaultService
 from holoptic.vault.store import ItemStore
+
+if TYPE_CHECKING:  # imported where they are built: numpy, prov and rapidfuzz stay unloaded
+    from holoptic.ledger.books import Books
+    from holoptic.lineage.service import LineageService
+    from holoptic.reveal.service import RevealService
 
 
 @dataclass
@@ -81,6 +84,8 @@ class Services:
 
     @cached_property
     def reveal(self) -> RevealService:
+        from holoptic.reveal.service import RevealService  # rapidfuzz: only when revealing
+
         return RevealService(self.uow, self.items, self.documents, self.clock)
 
     @cached_property
@@ -142,6 +147,8 @@ class Services:
 
     @cached_property
     def lineage(self) -> LineageService:
+        from holoptic.lineage.service import LineageService  # prov: only for lineage
+
         return LineageService(self.uow, self.clock)
 
     @cached_property
@@ -166,6 +173,8 @@ class Services:
 
     @cached_property
     def books(self) -> Books:
+        from holoptic.ledger.books import Books  # numpy: only for the books
+
         return Books(self.uow, self.currencies.spec)
 
     @cached_property

@@ -19,7 +19,7 @@ from holoptic.importers.sources import DiskFile, ZipMember
 from holoptic.importers.workers import MIN_BYTES, Workers, plan, worker_count
 from holoptic.vault.model import StoreResult
 from holoptic.vault.ports import VaultRepository
-from holoptic.vault.records import BucketCache
+from holoptic.vault.records import BucketCache, DayLines
 from holoptic.vault.store import ItemStore
 
 REJECTED_KEPT = 100
@@ -105,17 +105,31 @@ def store_lines(
 ) -> tuple[Counts, list[Rejected], int]:
     """Store the file's records, read by ``workers`` or here; ``WorkersFailed`` if the
     workers could not read it."""
-    counts, rejections, cache, seen = Counts(), _Rejections(), BucketCache(), 0
+    counts, rejections = Counts(), _Rejections()
+    # Parts come interleaved: the vault's span for the kind is asked before any day is
+    # written (see BucketCache.may_hold), not after 32 days, when it spans the parts too.
+    cache = BucketCache() if workers is None else BucketCache(ask_first=0)
     entries = [0] if workers is None else workers.entries
     chunks = _alone(importer, source, entries) if workers is None else workers.chunks()
+    days = _days(chunks, rejections, on_records)
+    # One store call for the whole file: the member's key is read once, not once a chunk,
+    # and items are written 64 at a time, not a chunk's few at a time.
+    counts.add(items.store_lines_in(repo, member_id, importer.kind, days, batch_id, cache))
+    starts = [sum(entries[:part]) for part in range(len(entries))]
+    return counts, rejections.report(importer.array, starts), rejections.total
+
+
+def _days(
+    chunks: Chunks, rejections: _Rejections, on_records: Callable[[int], None]
+) -> Iterator[DayLines]:
+    """The chunks' days; once a chunk's days are stored, its rejections are noted and the
+    records seen so far reported."""
+    seen = 0
     for part, chunk in chunks:
-        store = items.store_lines_in
-        counts.add(store(repo, member_id, importer.kind, chunk.days, batch_id, cache))
+        yield from chunk.days
         rejections.note(part, chunk.rejected)
         seen += chunk.records
         on_records(seen)
-    starts = [sum(entries[:part]) for part in range(len(entries))]
-    return counts, rejections.report(importer.array, starts), rejections.total
 
 
 def _alone(importer: LineImporter, source: SourceFile, entries: list[int]) -> Chunks:

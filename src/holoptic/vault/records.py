@@ -171,8 +171,8 @@ class BucketCache:
     again if needed.
     """
 
-    def __init__(self, capacity: int = 20_000) -> None:
-        self._capacity = capacity
+    def __init__(self, capacity: int = 20_000, ask_first: int = _ASK_FIRST) -> None:
+        self._capacity, self._ask_first = capacity, ask_first
         self._days: OrderedDict[tuple[str, date], set[str] | DayLines] = OrderedDict()
         self._size = 0
         self._before: dict[str, tuple[date, date] | None] = {}
@@ -184,12 +184,15 @@ class BucketCache:
     ) -> bool:
         """Whether the day may have items: it had some when the transaction began (its kind
         then spanned the days ``before()`` gives) or was written since. ``before`` is asked
-        once per kind, and only once many days were asked about (it may scan the member's
-        items): a large first import then asks nothing of the database, day after day."""
+        once per kind, and only once ``ask_first`` days were asked about (it may scan the
+        member's items): a large first import then asks nothing of the database, day after
+        day. Asked later, the span covers the days written since too, which is only safe: a
+        file read in parts, whose days come out of order, asks it first (``ask_first=0``),
+        before it writes anything, or every day between its parts would be read again."""
         kind, day = bucket
         if kind not in self._before:
             self._asked += 1
-            if self._asked <= _ASK_FIRST:
+            if self._asked <= self._ask_first:
                 return True
             self._before[kind] = before()
         span = self._before[kind]

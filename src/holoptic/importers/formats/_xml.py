@@ -17,12 +17,13 @@ import math
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import IO
-
-from lxml import etree
+from typing import IO, TYPE_CHECKING
 
 from holoptic.importers.errors import MalformedFile, UnsafeContent
 from holoptic.importers.model import SourceFile
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 PROLOG_LIMIT = 4 * 1024 * 1024
 CHUNK = 1 << 16
@@ -188,7 +189,12 @@ def iterparse(
     events: Sequence[str] = ("end",),
     tag: str | Sequence[str] | None = None,
 ) -> Iterator[tuple[str, etree._Element]]:
-    """lxml's iterparse with safe options; syntax errors become ``MalformedFile``."""
+    """lxml's iterparse with safe options; syntax errors become ``MalformedFile``.
+
+    lxml is imported here, when an XML file is parsed: listing the importers (every
+    ``holoptic import``) then costs no memory for it."""
+    from lxml import etree
+
     parser = etree.iterparse(
         stream,
         events=tuple(events),

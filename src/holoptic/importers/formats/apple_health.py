@@ -26,12 +26,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date, datetime
-
-from lxml import etree
+from typing import TYPE_CHECKING
 
 from holoptic.importers.formats._times import utc_text as _utc
 from holoptic.importers.formats._xml import iterparse, number, open_safe, release, root_name
 from holoptic.importers.model import Emit, ParseEvent, Record, Rejected, SourceFile
+
+if TYPE_CHECKING:  # lxml is loaded when a file is parsed (_xml.iterparse)
+    from lxml import etree
 
 PRIORITY = 50
 _SILENT = frozenset({"Correlation", "Me", "ExportDate"})

@@ -25,9 +25,6 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import IO, Any
 
-import fitdecode
-from fitdecode.types import DevField
-
 from holoptic.importers.errors import MalformedFile
 from holoptic.importers.formats._times import utc_text
 from holoptic.importers.model import Emit, ParseEvent, Record, Rejected, SourceFile
@@ -209,7 +206,12 @@ class _Decoder:
 
 
 def _messages(stream: IO[bytes], name: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Data messages as (name, standard fields); decoder failures become ``MalformedFile``."""
+    """Data messages as (name, standard fields); decoder failures become ``MalformedFile``.
+
+    fitdecode is imported here, when a FIT file is read, not whenever importers are listed."""
+    import fitdecode
+    from fitdecode.types import DevField
+
     reader = fitdecode.FitReader(
         stream,
         check_crc=fitdecode.CrcCheck.RAISE,

@@ -20,8 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
-
-from lxml import etree
+from typing import TYPE_CHECKING
 
 from holoptic.importers.formats._times import utc_text
 from holoptic.importers.formats._xml import (
@@ -33,6 +32,9 @@ from holoptic.importers.formats._xml import (
     root_name,
 )
 from holoptic.importers.model import Emit, ParseEvent, Record, Rejected, SourceFile
+
+if TYPE_CHECKING:  # lxml is loaded when a file is parsed (_xml.iterparse)
+    from lxml import etree
 
 PRIORITY = 50
 GPS_EPOCH = datetime(1980, 1, 6, tzinfo=UTC)

@@ -22,13 +22,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-
-from lxml import etree
+from typing import TYPE_CHECKING
 
 from holoptic.importers.formats import _espi
 from holoptic.importers.formats._times import utc_text as _utc
 from holoptic.importers.formats._xml import iterparse, local_name, open_safe, release, root_name
 from holoptic.importers.model import Emit, ParseEvent, Record, Rejected, SourceFile
+
+if TYPE_CHECKING:  # lxml is loaded when a file is parsed (_xml.iterparse)
+    from lxml import etree
 
 PRIORITY = 50
 _TAGS = ("{*}entry", "{*}IntervalReading")
