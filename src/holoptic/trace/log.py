@@ -35,6 +35,7 @@ from holoptic.trace.model import (
     InclusionProof,
     LeafColumns,
     LeafReceipt,
+    LeafReceipts,
     LogState,
     StoredCheckpoint,
     StoredLeaf,
@@ -68,25 +69,24 @@ class UsageLog:
 
     def append_many_in(
         self, repo: TraceRepository, leaves: Iterable[Mapping[str, Any]]
-    ) -> list[LeafReceipt]:
+    ) -> LeafReceipts:
         """Append leaves in order, inside the caller's transaction: one row per leaf,
         holding the hashes of the subtrees it completes, and the state row."""
         data, use_ids, hashed = _encode(leaves)  # before locking: keep the lock short
         state = repo.lock()
         border = merkle.CompactRange(state.size, list(state.peaks))
         indexes = range(state.size, state.size + len(data))
-        repo.add_leaves(
-            LeafColumns(indexes, list(map(border.push, hashed)), data, use_ids), self._clock.now()
-        )
+        rows = LeafColumns(indexes, border.push_many(hashed), data, use_ids)
+        repo.add_leaves(rows, self._clock.now())
         repo.save_state(LogState(border.size, tuple(border.peaks)))
-        return list(map(LeafReceipt, indexes, hashed))
+        return LeafReceipts(state.size, hashed)
 
     def append(self, leaf: Mapping[str, Any]) -> LeafReceipt:
         """Append one leaf in its own transaction."""
         with self._uow(write=True) as uow:
             return self.append_in(uow.trace, leaf)
 
-    def append_many(self, leaves: Iterable[Mapping[str, Any]]) -> list[LeafReceipt]:
+    def append_many(self, leaves: Iterable[Mapping[str, Any]]) -> LeafReceipts:
         with self._uow(write=True) as uow:
             return self.append_many_in(uow.trace, leaves)
 

@@ -188,12 +188,37 @@ class CompactRange:
     def push(self, hashed_leaf: bytes) -> bytes:
         """Add a leaf hash; return it followed by the hashes of the subtrees it completed,
         smallest first (what a log stores in the leaf's row). The append hot path."""
-        index, peaks = self.size, self.peaks
+        index = self.size
         self.size = index + 1
         if not index & 1:  # half of all leaves complete nothing
-            peaks.append(hashed_leaf)
+            self.peaks.append(hashed_leaf)
             return hashed_leaf
-        current, found = hashed_leaf, [hashed_leaf]
+        return self._carry(index, hashed_leaf)
+
+    def push_many(self, hashed_leaves: Iterable[bytes]) -> list[bytes]:
+        """``push`` for each leaf hash in order, in one loop with its names held locally:
+        a batch append's rows. A quarter of the leaves complete exactly one subtree, and
+        are written without building a list."""
+        index, peaks = self.size, self.peaks
+        rows: list[bytes] = []
+        add_row, add_peak, pop = rows.append, peaks.append, peaks.pop
+        for hashed in hashed_leaves:
+            if not index & 1:
+                add_peak(hashed)
+                add_row(hashed)
+            elif not index & 2:
+                node = sha256(NODE_PREFIX + pop() + hashed).digest()
+                add_peak(node)
+                add_row(hashed + node)
+            else:
+                add_row(self._carry(index, hashed))
+            index += 1
+        self.size = index
+        return rows
+
+    def _carry(self, index: int, hashed: bytes) -> bytes:
+        """The row of a leaf at an odd ``index``: it and the subtrees it completes."""
+        peaks, current, found = self.peaks, hashed, [hashed]
         while index & 1:
             current = sha256(NODE_PREFIX + peaks.pop() + current).digest()
             found.append(current)

@@ -6,7 +6,7 @@ from base64 import b64encode
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, overload
 
 from holoptic.trace.errors import InvalidLeaf
 
@@ -20,6 +20,30 @@ class LeafReceipt:
 
     index: int
     leaf_hash: bytes
+
+
+class LeafReceipts(Sequence[LeafReceipt]):
+    """The receipts of leaves appended together, made when read: a batch append returns
+    them without building an object per leaf that its caller may never look at."""
+
+    __slots__ = ("_first", "_leaf_hashes")
+
+    def __init__(self, first: int, leaf_hashes: Sequence[bytes]) -> None:
+        self._first = first
+        self._leaf_hashes = leaf_hashes
+
+    def __len__(self) -> int:
+        return len(self._leaf_hashes)
+
+    @overload
+    def __getitem__(self, position: int) -> LeafReceipt: ...
+    @overload
+    def __getitem__(self, position: slice) -> list[LeafReceipt]: ...
+    def __getitem__(self, position: int | slice) -> LeafReceipt | list[LeafReceipt]:
+        if isinstance(position, slice):
+            return [self[n] for n in range(len(self))[position]]
+        leaf_hash = self._leaf_hashes[position]  # IndexError past either end
+        return LeafReceipt(self._first + position % len(self), leaf_hash)
 
 
 @dataclass(frozen=True, slots=True)
