@@ -17,13 +17,12 @@ from holoptic.clock import Clock
 from holoptic.currency.flows import demurrage_batch, dividend_on, is_dividend_day
 from holoptic.currency.model import CurrencySpec, UniversalDividend
 from holoptic.ledger.accounts import account_id, holder_account
-from holoptic.ledger.flows import FlowBatch, FlowKind, apply_flow
-from holoptic.ledger.invariants import check_changes
+from holoptic.ledger.flows import FlowBatch, FlowKind
 from holoptic.ledger.model import AccountKind, Balance
 from holoptic.ledger.payments import InvariantBroken
 from holoptic.ledger.ports import LedgerUnitOfWorkFactory
 
-BATCH = 5_000
+BATCH = 25_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,19 +135,16 @@ class DailyFlows:
         return FlowReport(spec.code, kind.value, day, len(accounts), posted, False)
 
     def _post_batch(self, batch: FlowBatch) -> int:
-        """One transaction: the batch's legs, the system leg once, invariants checked.
-        Legs already posted were skipped by the caller (``flow_accounts``); should two
-        runs race, the transfer ids' uniqueness refuses the second's batch whole."""
-        now = self._clock.now()
+        """One transaction: the batch's legs and the system leg once, posted set-based
+        by storage (``apply_flow``'s rules), its counts and the touched accounts' limits
+        checked before commit. Legs already posted were skipped by the caller
+        (``flow_accounts``); should two runs race, the transfer ids' uniqueness refuses
+        the second's batch whole."""
         with self._uow(write=True) as uow:
-            state = uow.ledger.state([*batch.legs, batch.system], [])
-            result = apply_flow(batch, state, now)
-            accounts = {a.id: a for a in state.accounts}
-            violations = check_changes(result.changes, accounts)
-            if violations:
-                raise InvariantBroken("; ".join(v.message for v in violations))
-            uow.ledger.save(result.changes)
-        return sum(x.amount for x in result.changes.transfers)
+            posted = uow.ledger.post_flow(batch, self._clock.now())
+            if problems := posted.problems():
+                raise InvariantBroken("; ".join(problems))
+        return posted.amount
 
 
 def _due(spec: CurrencySpec, day: date, period_days: int) -> bool:

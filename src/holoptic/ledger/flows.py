@@ -76,6 +76,36 @@ class FlowBatch:
 
 
 @dataclass(frozen=True, slots=True)
+class FlowPosted:
+    """What storage did with a batch posted set-based (``LedgerRepository.post_flow``):
+    the legs it kept and their total, the legs refused, and its own counts of rows
+    written, checked by the caller before the batch commits."""
+
+    legs: int
+    amount: int
+    refused: tuple[str, ...]
+    transfers_written: int = 0
+    balances_moved: int = 0
+    system_moved: int = 0
+    outside_limits: tuple[str, ...] = ()  # accounts outside their limits afterwards
+
+    def problems(self) -> list[str]:
+        """Why the written batch is not the batch: empty when every count agrees."""
+        found = []
+        expected = {
+            "transfers written": self.transfers_written,
+            "balances moved": self.balances_moved,
+        }
+        for what, count in expected.items():
+            if count != self.legs:
+                found.append(f"{count} {what} for {self.legs} legs")
+        if self.legs and self.system_moved != 1:
+            found.append("the system account's balance moved while the batch was posted")
+        found += [f"{a} is outside its limits" for a in self.outside_limits]
+        return found
+
+
+@dataclass(frozen=True, slots=True)
 class FlowChanges:
     """What posting a batch writes, and the legs left out because a limit refused them."""
 
@@ -92,7 +122,7 @@ def apply_flow(batch: FlowBatch, state: BookState, at: datetime) -> FlowChanges:
     for account_id, amount in batch.legs.items():
         held = state.balances.get(account_id, ZERO)
         account = accounts.get(account_id)
-        if account is None or not _within(account, held, sign * amount):
+        if account is None or not within(account, held, sign * amount):
             refused.append(account_id)
             continue
         balances[account_id] = Balance(
@@ -101,7 +131,7 @@ def apply_flow(batch: FlowBatch, state: BookState, at: datetime) -> FlowChanges:
         kept[account_id] = amount
     system_before = state.balances.get(batch.system, ZERO)
     system = accounts.get(batch.system)
-    if system is None or not _within(system, system_before, -sign * sum(kept.values())):
+    if system is None or not within(system, system_before, -sign * sum(kept.values())):
         refused, kept, balances = list(batch.legs), {}, {}  # the system account refuses all
     if kept:
         balances[batch.system] = Balance(
@@ -114,7 +144,7 @@ def apply_flow(batch: FlowBatch, state: BookState, at: datetime) -> FlowChanges:
     return FlowChanges(Changes(done.transfers(at), balances, (), before), tuple(refused))
 
 
-def _within(account: Account, before: Balance, delta: int) -> bool:
+def within(account: Account, before: Balance, delta: int) -> bool:
     """The engine's limit rule for a single leg (pending debits count against the floor,
     pending credits against the cap)."""
     if delta < 0:

@@ -17,6 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from holoptic.db import schema as t
 from holoptic.db.repos.bulk import Bulk
+from holoptic.db.repos.ledger_flows import LedgerFlows
 from holoptic.db.repos.ledger_reads import LedgerReads, transfer_from_row
 from holoptic.db.repos.vault import must_utc, utc
 from holoptic.ledger.model import (
@@ -69,9 +70,10 @@ def _chunks(values: Iterable[str]) -> Iterable[list[str]]:
         yield ordered[start : start + CHUNK]
 
 
-class SqlLedgerRepository(LedgerReads):
+class SqlLedgerRepository(LedgerReads, LedgerFlows):
     """Implements ``holoptic.ledger.ports.LedgerRepository`` (its reports and the reads
-    of daily flows, keys and reputation come from ``LedgerReads``)."""
+    of daily flows, keys and reputation come from ``LedgerReads``, the set-based posting
+    of daily flows from ``LedgerFlows``)."""
 
     def __init__(self, connection: Connection) -> None:
         self._c = connection

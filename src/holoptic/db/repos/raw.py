@@ -47,6 +47,16 @@ def driver_write(connection: Connection, sql: str, rows: Sequence[Sequence[Any]]
         cursor.close()
 
 
+def driver_count(connection: Connection, sql: str, params: Sequence[Any]) -> int:
+    """Run one constant ``?``-marked statement once; the rows it changed."""
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(driver_sql(connection.dialect.paramstyle, sql), params)
+        return int(cursor.rowcount)
+    finally:
+        cursor.close()
+
+
 @lru_cache(maxsize=256)
 def driver_sql(paramstyle: str, sql: str) -> str:
     """``sql`` with its ``?`` marks in the driver's style (no statement holds a literal

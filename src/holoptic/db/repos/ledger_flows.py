@@ -1,0 +1,116 @@
+"""Daily flows posted set-based: a batch of legs is a handful of statements, not rows.
+
+A demurrage or dividend batch moves money between thousands of holders and one system
+account. Reading those balances into Python, computing each row and writing it back cost
+about 9 s for 100,000 accounts; here the legs travel as one JSON parameter that the
+database expands (``json_each`` in SQLite, ``json_each_text`` in PostgreSQL), and the
+database checks limits, inserts the transfers and moves the balances itself. The rules
+are ``holoptic.ledger.flows.apply_flow``'s, which stays the reference: a property test
+holds both equal on both databases.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection
+
+from holoptic.db.repos.raw import bound_time, driver_count, driver_rows
+from holoptic.ledger.flows import FlowBatch, FlowKind, FlowPosted, within
+from holoptic.ledger.model import Account, AccountKind, Balance
+
+_LEGS = {
+    "sqlite": "SELECT key AS account, value AS amount FROM json_each(?)",
+    "postgresql": "SELECT key AS account, value::bigint AS amount FROM json_each_text(?::json)",
+}
+# a leg whose account is missing, or whose holder's limits refuse it
+_REFUSED = """
+SELECT l.account FROM ({legs}) AS l LEFT JOIN ledger_accounts AS a ON a.id = l.account
+WHERE a.id IS NULL OR ({breach}) ORDER BY l.account"""
+_BREACH = {
+    FlowKind.DEMURRAGE: "a.lower IS NOT NULL AND a.posted - a.debits_pending - l.amount < a.lower",
+    FlowKind.DIVIDEND: "a.upper IS NOT NULL AND a.posted + a.credits_pending + l.amount > a.upper",
+}
+_LOCK = """
+SELECT count(*) FROM (SELECT a.id FROM ledger_accounts AS a
+WHERE a.id IN (SELECT account FROM ({legs}) AS l) OR a.id = ? ORDER BY a.id FOR UPDATE) AS s"""
+_SYSTEM = """
+SELECT currency, kind, owner, lower, soft, upper, posted, debits_pending, credits_pending
+FROM ledger_accounts WHERE id = ?"""
+_INSERT = """
+INSERT INTO ledger_transfers (id, currency, debit, credit, amount, category, state, linked, at)
+SELECT CAST(? AS TEXT) || l.account, ?, {debit}, {credit}, l.amount, ?, 'posted', ?, ?
+FROM ({legs}) AS l ORDER BY l.account"""
+_MOVE = """
+UPDATE ledger_accounts SET posted = posted {sign} l.amount
+FROM ({legs}) AS l WHERE ledger_accounts.id = l.account"""
+_MOVE_SYSTEM = "UPDATE ledger_accounts SET posted = ? WHERE id = ? AND posted = ?"
+_OUTSIDE = """
+SELECT a.id FROM ledger_accounts AS a JOIN ({legs}) AS l ON a.id = l.account
+WHERE (a.lower IS NOT NULL AND a.posted - a.debits_pending < a.lower)
+   OR (a.upper IS NOT NULL AND a.posted + a.credits_pending > a.upper) ORDER BY a.id"""
+
+
+class LedgerFlows:
+    """Needs ``self._c``, the unit of work's connection (in a write transaction)."""
+
+    _c: Connection
+
+    def post_flow(self, batch: FlowBatch, at: datetime) -> FlowPosted:
+        """Post ``batch`` as ``apply_flow`` would: every leg the holder's limits allow,
+        and the system leg for their sum, unless the system account refuses it, which
+        refuses all. Transfer ids are unique: a leg posted before fails the batch."""
+        dialect = self._c.dialect.name
+        legs_sql = _LEGS[dialect]
+        payload = _payload(batch.legs)
+        if dialect == "postgresql":  # writers of these accounts queue, in id order
+            self._rows(_LOCK.format(legs=legs_sql), (payload, batch.system))
+        refused = self._refused(batch, legs_sql, payload)
+        left_out = frozenset(refused)
+        kept = {a: n for a, n in batch.legs.items() if a not in left_out}
+        total = sum(kept.values())
+        system = self._system(batch.system)
+        sign = -1 if batch.kind is FlowKind.DEMURRAGE else 1  # for the holder
+        if not kept or system is None or not within(system[0], system[1], -sign * total):
+            return FlowPosted(0, 0, tuple(batch.legs))
+        if refused:
+            payload = _payload(kept)
+        inserted = self._insert(batch, legs_sql, payload, at)
+        moved = self._write(_MOVE.format(sign="-" if sign < 0 else "+", legs=legs_sql), (payload,))
+        before = system[1].posted
+        moved_system = self._write(_MOVE_SYSTEM, (before - sign * total, batch.system, before))
+        outside = tuple(row[0] for row in self._rows(_OUTSIDE.format(legs=legs_sql), (payload,)))
+        return FlowPosted(len(kept), total, tuple(refused), inserted, moved, moved_system, outside)
+
+    def _refused(self, batch: FlowBatch, legs_sql: str, payload: str) -> list[str]:
+        sql = _REFUSED.format(legs=legs_sql, breach=_BREACH[batch.kind])
+        return [str(row[0]) for row in self._rows(sql, (payload,))]
+
+    def _system(self, account_id: str) -> tuple[Account, Balance] | None:
+        rows = self._rows(_SYSTEM, (account_id,))
+        if not rows:
+            return None
+        currency, kind, owner, lower, soft, upper, posted, debits, credits = rows[0]
+        account = Account(account_id, currency, AccountKind(kind), owner, lower, soft, upper)
+        return account, Balance(int(posted), int(debits), int(credits))
+
+    def _insert(self, batch: FlowBatch, legs_sql: str, payload: str, at: datetime) -> int:
+        holder, system = "l.account", "?"
+        debit, credit = (holder, system) if batch.kind is FlowKind.DEMURRAGE else (system, holder)
+        sql = _INSERT.format(debit=debit, credit=credit, legs=legs_sql)
+        params: list[object] = [batch.transfer_id(""), batch.currency, batch.system]
+        params += [batch.kind.value, False, bound_time(self._c, at), payload]
+        return self._write(sql, tuple(params))
+
+    def _rows(self, sql: str, params: tuple[object, ...]) -> list[Any]:
+        return driver_rows(self._c, sql, params)
+
+    def _write(self, sql: str, params: tuple[object, ...]) -> int:
+        return driver_count(self._c, sql, params)
+
+
+def _payload(legs: Mapping[str, int]) -> str:
+    return json.dumps(dict(legs), separators=(",", ":"))
