@@ -62,6 +62,7 @@ from sqlalchemy.engine import make_url
 from holoptic.bootstrap import Services, bootstrap
 from holoptic.db import schema
 from holoptic.ledger.accounts import account_id, holder_account
+from holoptic.ledger.daily import BATCH as DAILY_BATCH
 from holoptic.ledger.keys import KIND as KEY_KIND
 from holoptic.ledger.model import AccountKind, Transfer
 from holoptic.ledger.orders import PaymentOrder, sign_order, verify_order
@@ -573,10 +574,12 @@ def print_daily(daily: dict[str, dict[str, Any]], args: argparse.Namespace) -> N
         f"\nDemurrage (village currency, 0.5 %/30 days above 50.00): every one of "
         f"{args.accounts:,} members holds 60.00–200.00, owed by a debtor account of its own "
         f"({2 * args.accounts:,} accounts), all received long before the grace window; one "
-        f"transfer per charged account, in batches of 5,000. Dividend (Ğ1-like, 10.00 on its "
-        f"first day): {args.accounts:,} members, their accounts opened during the setup (as "
-        f"the first dividend day would). Setup (bulk inserts of members, accounts, balances "
-        f"and seed transfers) is not timed; books.check passed on both currencies."
+        f"transfer per charged account, in batches of {DAILY_BATCH:,}, each step one SQL "
+        f"statement per batch. Dividend (Ğ1-like, 10.00 on its first day): "
+        f"{args.accounts:,} members, their accounts opened during the setup (the flow "
+        f"opens any missing one in one statement per batch). Setup (bulk inserts of "
+        f"members, accounts, balances and seed transfers) is not timed; "
+        f"books.check passed on both currencies."
     )
 
 

@@ -5,6 +5,7 @@ exactly the transfers and balances ``apply_flow`` computes and refuse the same l
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -16,8 +17,9 @@ from sqlalchemy import insert
 
 from holoptic.bootstrap import Services
 from holoptic.db import schema
+from holoptic.ledger.accounts import holder_account
 from holoptic.ledger.flows import FlowBatch, FlowKind, FlowPosted, apply_flow
-from holoptic.ledger.model import Balance, Transfer
+from holoptic.ledger.model import AccountKind, Balance, Transfer
 
 SPEC = Path(__file__).parents[2] / "examples" / "currencies" / "village.toml"
 AT = datetime(2026, 3, 1, 4, tzinfo=UTC)
@@ -128,3 +130,34 @@ def test_counts_that_disagree_are_a_broken_invariant() -> None:
         "the system account's balance moved while the batch was posted",
         "VAL:member:x is outside its limits",
     ]
+
+
+def test_open_holders_opens_the_missing_accounts_once_with_the_spec_limits(
+    val: Services,
+) -> None:
+    spec = val.currencies.spec("VAL")
+    like = holder_account(spec, AccountKind.MEMBER, "", AT)
+    with val.uow(write=True) as uow:
+        uow.ledger.open_accounts([holder_account(spec, AccountKind.MEMBER, "m-b", AT)])
+        opened = uow.ledger.open_holders(like, ["m-a", "m-b", "m-c"])
+        again = uow.ledger.open_holders(like, ["m-a", "m-c"])
+        accounts = {a.id: a for a in uow.ledger.accounts("VAL") if a.kind is AccountKind.MEMBER}
+    assert (opened, again) == (2, 0)
+    assert set(accounts) == {"VAL:member:m-a", "VAL:member:m-b", "VAL:member:m-c"}
+    for owner in ("m-a", "m-c"):
+        account = accounts[f"VAL:member:{owner}"]
+        expected = holder_account(spec, AccountKind.MEMBER, owner, AT)
+        assert (account.owner, account.kind, account.lower, account.soft, account.upper) == (
+            owner,
+            AccountKind.MEMBER,
+            expected.lower,
+            expected.soft,
+            expected.upper,
+        )
+        assert account.created_at == AT
+
+
+def test_open_holders_needs_an_opening_time(val: Services) -> None:
+    like = holder_account(val.currencies.spec("VAL"), AccountKind.MEMBER, "", AT)
+    with val.uow(write=True) as uow, pytest.raises(ValueError, match="opening time"):
+        uow.ledger.open_holders(replace(like, created_at=None), ["m-a"])

@@ -17,7 +17,12 @@ SYSTEM_KINDS = (
 
 
 def account_id(code: str, kind: AccountKind, owner: str | None = None) -> str:
-    return f"{code}:{kind.value}:{owner}" if owner else f"{code}:{kind.value}"
+    return holder_prefix(code, kind) + owner if owner else f"{code}:{kind.value}"
+
+
+def holder_prefix(code: str, kind: AccountKind) -> str:
+    """What every holder account id of ``kind`` in ``code`` starts with: the owner follows."""
+    return f"{code}:{kind.value}:"
 
 
 def holder_account(spec: CurrencySpec, kind: AccountKind, owner: str, at: datetime) -> Account:

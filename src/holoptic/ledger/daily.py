@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from holoptic.clock import Clock
 from holoptic.currency.flows import demurrage_batch, dividend_on, is_dividend_day
 from holoptic.currency.model import CurrencySpec, UniversalDividend
-from holoptic.ledger.accounts import account_id, holder_account
+from holoptic.ledger.accounts import account_id, holder_account, holder_prefix
 from holoptic.ledger.flows import FlowBatch, FlowKind
 from holoptic.ledger.model import AccountKind, Balance
 from holoptic.ledger.payments import InvariantBroken
@@ -90,19 +90,14 @@ class DailyFlows:
                 return FlowReport(spec.code, kind.value, day, 0, 0, True)
             community = uow.vault.get_community_by_slug(spec.community)
             members = uow.vault.member_ids(community.id) if community else []
-            uow.ledger.open_accounts(
-                holder_account(spec, AccountKind.MEMBER, m, now) for m in members
-            )
+            uow.ledger.open_holders(holder_account(spec, AccountKind.MEMBER, "", now), members)
             last = uow.ledger.last_flow(spec.code, kind.value, day)
             mass = -uow.ledger.state([issuance], []).balances.get(issuance, Balance()).posted
             done = uow.ledger.flow_accounts(_prefix(kind, spec.code, day))
         previous = int(last["amount"]) if last and last["amount"] else None
         amount = dividend_on(rule, day, spec.effective_from, previous, mass, len(members))
-        legs = {
-            account_id(spec.code, AccountKind.MEMBER, m): amount
-            for m in members
-            if account_id(spec.code, AccountKind.MEMBER, m) not in done
-        }
+        prefix = holder_prefix(spec.code, AccountKind.MEMBER)
+        legs = {prefix + m: amount for m in members if prefix + m not in done}
         return self._post(spec, day, kind, issuance, legs, amount)
 
     def _post(

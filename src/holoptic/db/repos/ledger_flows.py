@@ -12,13 +12,14 @@ holds both equal on both databases.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection
 
 from holoptic.db.repos.raw import bound_time, driver_count, driver_rows
+from holoptic.ledger.accounts import holder_prefix
 from holoptic.ledger.flows import FlowBatch, FlowKind, FlowPosted, within
 from holoptic.ledger.model import Account, AccountKind, Balance
 
@@ -47,6 +48,16 @@ FROM ({legs}) AS l ORDER BY l.account"""
 _MOVE = """
 UPDATE ledger_accounts SET posted = posted {sign} l.amount
 FROM ({legs}) AS l WHERE ledger_accounts.id = l.account"""
+_OWNERS = {
+    "sqlite": "SELECT value AS owner FROM json_each(?)",
+    "postgresql": "SELECT value AS owner FROM json_array_elements_text(?::json)",
+}
+# ``WHERE true`` lets SQLite read the upsert clause after a SELECT
+_OPEN = """
+INSERT INTO ledger_accounts (id, currency, kind, owner, lower, soft, upper, created_at)
+SELECT CAST(? AS TEXT) || o.owner, ?, ?, o.owner, CAST(? AS BIGINT), CAST(? AS BIGINT),
+       CAST(? AS BIGINT), ?
+FROM ({owners}) AS o WHERE true ON CONFLICT DO NOTHING"""
 _MOVE_SYSTEM = "UPDATE ledger_accounts SET posted = ? WHERE id = ? AND posted = ?"
 _OUTSIDE = """
 SELECT a.id FROM ledger_accounts AS a JOIN ({legs}) AS l ON a.id = l.account
@@ -84,6 +95,21 @@ class LedgerFlows:
         moved_system = self._write(_MOVE_SYSTEM, (before - sign * total, batch.system, before))
         outside = tuple(row[0] for row in self._rows(_OUTSIDE.format(legs=legs_sql), (payload,)))
         return FlowPosted(len(kept), total, tuple(refused), inserted, moved, moved_system, outside)
+
+    def open_holders(self, like: Account, owners: Sequence[str]) -> int:
+        """Open, for each owner without one, an account like ``like`` (its currency,
+        kind, limits and opening time): one statement however many, as a dividend day
+        needs. Returns how many were opened; another process opening some meanwhile is
+        fine."""
+        if like.created_at is None:
+            raise ValueError("open_holders needs the opening time in like.created_at")
+        if not owners:
+            return 0
+        sql = _OPEN.format(owners=_OWNERS[self._c.dialect.name])
+        prefix = holder_prefix(like.currency, like.kind)
+        params = (prefix, like.currency, like.kind.value, like.lower, like.soft, like.upper)
+        created = bound_time(self._c, like.created_at)
+        return self._write(sql, (*params, created, json.dumps(list(owners))))
 
     def _refused(self, batch: FlowBatch, legs_sql: str, payload: str) -> list[str]:
         sql = _REFUSED.format(legs=legs_sql, breach=_BREACH[batch.kind])
