@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
 
 from holoptic.vault.errors import InvalidRecords
-from holoptic.vault.records import canonical, group_by_day, period_of
+from holoptic.vault.records import canonical, decode_lines, group_by_day, period_of
 
 
 def test_canonical_form_ignores_key_order() -> None:
@@ -51,3 +52,26 @@ def test_period_covers_time_start_and_end() -> None:
     )
     assert start is not None and end is not None
     assert (start.hour, end.hour) == (8, 12)
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ['{"v":0.1,"n":-7,"s":"a\u2028b"}', '{"t":[1,2.5e-7,null,true]}'],
+        ['{"big":123456789012345678901234567890}', '{"v":1}'],  # beyond 64 bits
+        ['{"s":"\\ud800"}'],  # a lone surrogate escape
+        ['{"v":NaN}', '{"v":1}'],
+        ['{"v":1}', "", '{"v":2}'],  # a blank line in the middle
+        [],
+    ],
+)
+def test_decoding_a_blob_gives_what_the_standard_library_reads(lines: list[str]) -> None:
+    """The fast path (orjson) and its fallback agree with ``json.loads`` line by line."""
+    payload = "".join(line + "\n" for line in lines).encode()
+    assert decode_lines(payload) == [json.loads(line) for line in lines if line]
+
+
+def test_a_broken_line_is_an_error_naming_it() -> None:
+    with pytest.raises(json.JSONDecodeError) as caught:
+        decode_lines(b'{"v":1}\n{"v":\n')
+    assert caught.value.doc == '{"v":'
