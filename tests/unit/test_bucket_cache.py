@@ -45,3 +45,23 @@ def test_a_day_written_since_may_hold_items_whatever_the_span() -> None:
     cache.wrote(day)
     assert cache.may_hold(day, before)
     assert before.asked == 1
+
+
+def test_a_day_grown_in_place_counts_against_the_capacity() -> None:
+    """The writer adds a day's new lines to the cached set, then puts it back: the
+    growth must count, or a long import keeps every day it met (memory grew with the
+    file: 392 MB for a 2 GB Apple Health export)."""
+    cache = BucketCache(capacity=100)
+    first = date(2021, 1, 1)
+    for n in range(50):
+        bucket = ("health.heart_rate", first + timedelta(n))
+        present: set[str] = set()
+        cache.put(bucket, present)
+        for part in range(3):
+            grown = cache.get(bucket)
+            assert grown is present
+            grown.update(f"{n}:{part}:{line}" for line in range(20))
+            cache.put(bucket, grown)
+        assert cache.size <= 100
+    assert cache.get(("health.heart_rate", first)) is None  # the oldest day was let go
+    assert cache.get(("health.heart_rate", first + timedelta(49))) is not None

@@ -186,6 +186,9 @@ class BucketCache:
     def __init__(self, capacity: int = 20_000, ask_first: int = _ASK_FIRST) -> None:
         self._capacity, self._ask_first = capacity, ask_first
         self._days: OrderedDict[tuple[str, date], set[str] | DayLines] = OrderedDict()
+        # each day's size when it was put: the writer grows a day's set in place before
+        # putting it back, so the set's own size then would count the growth out
+        self._counted: dict[tuple[str, date], int] = {}
         self._size = 0
         self._before: dict[str, tuple[date, date] | None] = {}
         self._written: set[tuple[str, date]] = set()
@@ -224,13 +227,19 @@ class BucketCache:
 
     def put(self, bucket: tuple[str, date], identities: set[str] | DayLines) -> None:
         """Keep a day's identities: a set, or the whole-line identities of a day's text."""
-        previous = self._days.pop(bucket, None)
-        self._size -= _size(previous) if previous is not None else 0
+        self._days.pop(bucket, None)
+        self._size -= self._counted.pop(bucket, 0)
         self._days[bucket] = identities
-        self._size += _size(identities)
+        self._counted[bucket] = _size(identities)
+        self._size += self._counted[bucket]
         while self._size > self._capacity and len(self._days) > 1:
-            _, evicted = self._days.popitem(last=False)
-            self._size -= _size(evicted)
+            evicted, _ = self._days.popitem(last=False)
+            self._size -= self._counted.pop(evicted)
+
+    @property
+    def size(self) -> int:
+        """The identities held (what the capacity bounds)."""
+        return sum(map(_size, self._days.values()))
 
 
 def _size(identities: set[str] | DayLines) -> int:
