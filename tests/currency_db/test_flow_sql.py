@@ -20,23 +20,14 @@ from holoptic.db import schema
 from holoptic.ledger.accounts import holder_account
 from holoptic.ledger.flows import FlowBatch, FlowKind, FlowPosted, apply_flow
 from holoptic.ledger.model import AccountKind, Balance, Transfer
+from tests.ledger.workload import HOLDER
 
 SPEC = Path(__file__).parents[2] / "examples" / "currencies" / "village.toml"
 AT = datetime(2026, 3, 1, 4, tzinfo=UTC)
 DAY = date(2026, 3, 1)
 _books = itertools.count()
 
-holders = st.lists(
-    st.tuples(
-        st.sampled_from([None, 0, -200]),  # floor
-        st.sampled_from([None, 500]),  # cap
-        st.integers(-300, 600),  # posted
-        st.integers(0, 100),  # debits pending
-        st.integers(0, 100),  # credits pending
-        st.integers(0, 250),  # the leg (0: no leg)
-    ),
-    max_size=8,
-)
+holders = st.lists(HOLDER, max_size=8)
 
 
 @pytest.fixture

@@ -13,20 +13,14 @@ from holoptic.ledger.flows import FlowBatch, FlowKind, apply_flow
 from holoptic.ledger.invariants import check_changes
 from holoptic.ledger.model import Account, AccountKind, Balance
 from holoptic.ledger.state import BookState
+from tests.ledger.workload import HOLDER
 
 AT = datetime(2026, 3, 1, 4, tzinfo=UTC)
 SYSTEM = {FlowKind.DEMURRAGE: ("X:demurrage", 0), FlowKind.DIVIDEND: ("X:issuance", None)}
 
 holders = st.dictionaries(
     st.sampled_from([f"X:member:{n}" for n in range(8)]),
-    st.tuples(
-        st.sampled_from([None, 0, -200]),  # floor
-        st.sampled_from([None, 500]),  # cap
-        st.integers(-300, 600),  # posted
-        st.integers(0, 100),  # debits pending
-        st.integers(0, 100),  # credits pending
-        st.integers(0, 250),  # the leg (0: no leg)
-    ),
+    HOLDER,
     max_size=8,
 )
 

@@ -108,3 +108,14 @@ def play(history: list[tuple[list[Transfer], timedelta]]) -> tuple[Book, datetim
         book.expire(now)
         book.apply(batch, now)
     return book, now
+
+
+# A holder in a daily flow: its limits, balance, pendings and the flow's leg on it.
+HOLDER = st.tuples(
+    st.sampled_from([None, 0, -200]),  # floor
+    st.sampled_from([None, 500]),  # cap
+    st.integers(-300, 600),  # posted
+    st.integers(0, 100),  # debits pending
+    st.integers(0, 100),  # credits pending
+    st.integers(0, 250),  # the leg (0: no leg)
+)
