@@ -91,15 +91,26 @@ class Payments:
             spec = spec_in(uow, code)
             verify_in(uow, order, signature, now)
             [result], book = self.apply_in(uow, spec, [transfer], now, signed)
-            if result.refusal is Refusal.UNKNOWN_ACCOUNT:  # first use: open, retry
-                uow.ledger.open_accounts(
-                    holder_account(spec, AccountKind.MEMBER, member, now)
-                    for member in (order.payer, order.payee)
-                )
-                [result], book = self.apply_in(uow, spec, [transfer], now, signed)
+            if result.refusal is Refusal.UNKNOWN_ACCOUNT:  # no balance to give yet
+                return Payment(order.id, result.refusal, result.detail, None)
             return Payment(order.id, result.refusal, result.detail, book.balance(payer))
 
-        return retried(self._uow, work)
+        payment = retried(self._uow, work)
+        if payment.refusal is Refusal.UNKNOWN_ACCOUNT:  # first use: open, then pay again
+            self._open(code, (order.payer, order.payee), now)
+            payment = retried(self._uow, work)
+        return payment
+
+    def _open(self, code: str, members: Sequence[str], now: datetime) -> None:
+        """Open members' accounts in a transaction of their own. Opened inside the
+        payment's, after its row locks, the new rows' uniqueness waits would cross other
+        payments' locks: eight processes paying on PostgreSQL met a deadlock so. An account
+        opened for a payment refused later simply stays open, empty."""
+        with self._uow(write=True) as uow:
+            spec = spec_in(uow, code)
+            uow.ledger.open_accounts(
+                holder_account(spec, AccountKind.MEMBER, member, now) for member in sorted(members)
+            )
 
     def locate(self, code: str, member_id: str, lon: float, lat: float) -> None:
         """Where a member's account is, for perimeter rules (opened if it is not yet)."""
