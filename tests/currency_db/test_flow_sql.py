@@ -95,6 +95,17 @@ def test_the_database_posts_what_apply_flow_computes(
     assert {i: after.balances[i] for i in untouched} == {i: before[i] for i in untouched}
 
 
+def test_a_holder_left_outside_its_limits_is_reported(val: Services) -> None:
+    """A book already unsound (a floor broken before the flow): the dividend does not
+    mend it, and the flow says which account is outside its limits afterwards."""
+    ids = _book(val, [(-200, None, -300, 0, 0, 10), (0, None, 50, 0, 0, 10)], (None, 0))
+    batch = FlowBatch.of(DAY, FlowKind.DIVIDEND, "VAL", ids[0], {ids[1]: 10, ids[2]: 10})
+    with val.uow(write=True) as uow:
+        posted = uow.ledger.post_flow(batch, AT)
+    assert (posted.balances_moved, posted.outside_limits) == (2, (ids[1],))
+    assert posted.problems() == [f"{ids[1]} is outside its limits"]
+
+
 def _key(transfer: Transfer) -> str:
     return transfer.id
 

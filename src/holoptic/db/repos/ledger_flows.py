@@ -45,9 +45,15 @@ _INSERT = """
 INSERT INTO ledger_transfers (id, currency, debit, credit, amount, category, state, linked, at)
 SELECT CAST(? AS TEXT) || l.account, ?, {debit}, {credit}, l.amount, ?, 'posted', ?, ?
 FROM ({legs}) AS l ORDER BY l.account"""
+# the moved accounts, each saying whether it is outside its limits afterwards
 _MOVE = """
 UPDATE ledger_accounts SET posted = posted {sign} l.amount
-FROM ({legs}) AS l WHERE ledger_accounts.id = l.account"""
+FROM ({legs}) AS l WHERE ledger_accounts.id = l.account
+RETURNING ledger_accounts.id,
+  (ledger_accounts.lower IS NOT NULL
+   AND ledger_accounts.posted - ledger_accounts.debits_pending < ledger_accounts.lower)
+  OR (ledger_accounts.upper IS NOT NULL
+   AND ledger_accounts.posted + ledger_accounts.credits_pending > ledger_accounts.upper)"""
 _OWNERS = {
     "sqlite": "SELECT value AS owner FROM json_each(?)",
     "postgresql": "SELECT value AS owner FROM json_array_elements_text(?::json)",
@@ -59,10 +65,6 @@ SELECT CAST(? AS TEXT) || o.owner, ?, ?, o.owner, CAST(? AS BIGINT), CAST(? AS B
        CAST(? AS BIGINT), ?
 FROM ({owners}) AS o WHERE true ON CONFLICT DO NOTHING"""
 _MOVE_SYSTEM = "UPDATE ledger_accounts SET posted = ? WHERE id = ? AND posted = ?"
-_OUTSIDE = """
-SELECT a.id FROM ledger_accounts AS a JOIN ({legs}) AS l ON a.id = l.account
-WHERE (a.lower IS NOT NULL AND a.posted - a.debits_pending < a.lower)
-   OR (a.upper IS NOT NULL AND a.posted + a.credits_pending > a.upper) ORDER BY a.id"""
 
 
 class LedgerFlows:
@@ -90,11 +92,12 @@ class LedgerFlows:
         if refused:
             payload = _payload(kept)
         inserted = self._insert(batch, legs_sql, payload, at)
-        moved = self._write(_MOVE.format(sign="-" if sign < 0 else "+", legs=legs_sql), (payload,))
+        moved = self._rows(_MOVE.format(sign="-" if sign < 0 else "+", legs=legs_sql), (payload,))
+        outside = tuple(sorted(str(account) for account, out in moved if out))
         before = system[1].posted
         moved_system = self._write(_MOVE_SYSTEM, (before - sign * total, batch.system, before))
-        outside = tuple(row[0] for row in self._rows(_OUTSIDE.format(legs=legs_sql), (payload,)))
-        return FlowPosted(len(kept), total, tuple(refused), inserted, moved, moved_system, outside)
+        posted = (len(kept), total, tuple(refused), inserted, len(moved), moved_system)
+        return FlowPosted(*posted, outside)
 
     def open_holders(self, like: Account, owners: Sequence[str]) -> int:
         """Open, for each owner without one, an account like ``like`` (its currency,
