@@ -154,19 +154,20 @@ def decode_lines(payload: bytes) -> list[dict[str, Any]]:
     """The records of a blob: one ``orjson.loads`` of the lines as an array (the gate's
     hot path: a raw release decodes every record it hands over). Lines end at ``\n``
     only: canonical JSON writes U+2028 and U+2029 raw, and ``splitlines`` would cut a
-    record there. What orjson refuses (a lone surrogate escape, an integer beyond 64
-    bits, a broken line) goes the standard library's way, line by line, so an error
-    names the line that is broken. orjson reads an integer beyond 64 bits as a float, so
-    a blob with 19 digits in a row (rare: a long number, maybe in a string) is read by
-    the standard library too."""
+    record there. orjson reads an integer beyond 64 bits as a float, so a blob with 19
+    digits in a row (rare: a long number, maybe in a string) goes the standard library's
+    way, line by line, as does what orjson refuses (NaN, a lone surrogate escape, a
+    broken line: the error then names the line)."""
     body = payload.rstrip(b"\n")
-    try:
-        if _LONG_NUMBER in body.translate(_AS_ZEROS):
-            raise orjson.JSONDecodeError("beyond 64 bits", "", 0)
-        decoded = orjson.loads(b"[" + body.replace(b"\n", b",") + b"]") if body else []
-    except orjson.JSONDecodeError:
-        decoded = [json.loads(line) for line in payload.decode().split("\n") if line]
-    return decoded
+    if not body:
+        return []
+    if _LONG_NUMBER not in body.translate(_AS_ZEROS):
+        try:
+            decoded: list[dict[str, Any]] = orjson.loads(b"[" + body.replace(b"\n", b",") + b"]")
+            return decoded
+        except orjson.JSONDecodeError:
+            pass
+    return [json.loads(line) for line in payload.decode().split("\n") if line]
 
 
 _ASK_FIRST = 32  # days looked up one by one before the kind's span is asked for
