@@ -470,7 +470,7 @@ def run_daily(services: Services, args: argparse.Namespace, profile: str | None)
     seed_holdings(services, members, rng)
     spec, now = services.currencies.spec("JUNE"), services.clock.now()
     with services.uow(write=True) as uow:  # the first dividend day would open them
-        uow.ledger.open_accounts(holder_account(spec, AccountKind.MEMBER, m, now) for m in members)
+        uow.ledger.open_holders(holder_account(spec, AccountKind.MEMBER, "", now), members)
     out: dict[str, Any] = {"setup": time.perf_counter() - began}
     for kind, code in (("demurrage", "VAL"), ("dividend", "JUNE")):
         with profiled(profile == kind):

@@ -119,14 +119,9 @@ class SqlLedgerRepository(LedgerReads, LedgerFlows):
         wanted = {a.id: a for a in accounts}
         if not wanted:
             return
-        present: set[str] = set()
-        if len(wanted) > 4 * CHUNK:  # many (a dividend day): one scan of their currencies
-            currencies = sorted({a.currency for a in wanted.values()})
-            query = select(A.id).where(A.currency.in_(currencies))
-            present.update(self._c.execute(query).scalars())
-        else:
-            for ids in _chunks(wanted):
-                present.update(self._c.execute(select(A.id).where(A.id.in_(ids))).scalars())
+        present: set[str] = set()  # many at once (a dividend day): ``open_holders``
+        for ids in _chunks(wanted):
+            present.update(self._c.execute(select(A.id).where(A.id.in_(ids))).scalars())
         rows = [_account_row(a) for i, a in wanted.items() if i not in present]
         if rows:  # another process may open the same account meanwhile: that is fine
             dialect = postgresql if self._c.dialect.name == "postgresql" else sqlite
