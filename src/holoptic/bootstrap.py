@@ -22,6 +22,7 @@ from holoptic.importers.service import ImportService
 from holoptic.ledger.cashier import Cashier
 from holoptic.ledger.currencies import CurrencyService
 from holoptic.ledger.daily import DailyFlows
+from holoptic.ledger.desk import PaymentDesk
 from holoptic.ledger.exchange import Exchange
 from holoptic.ledger.keys import SigningKeys
 from holoptic.ledger.payments import Payments
@@ -158,6 +159,11 @@ class Services:
     @cached_property
     def payments(self) -> Payments:
         return Payments(self.uow, self.currencies.spec, self.clock)
+
+    @cached_property
+    def payment_desk(self) -> PaymentDesk:
+        """Concurrent payments (the web's threads) batched into shared transactions."""
+        return PaymentDesk(self.uow, self.payments, self.clock)
 
     @cached_property
     def daily(self) -> DailyFlows:

@@ -9,7 +9,7 @@ its rule and writes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -97,11 +97,11 @@ class Payments:
 
         payment = retried(self._uow, work)
         if payment.refusal is Refusal.UNKNOWN_ACCOUNT:  # first use: open, then pay again
-            self._open(code, (order.payer, order.payee), now)
+            self.open_members(code, (order.payer, order.payee), now)
             payment = retried(self._uow, work)
         return payment
 
-    def _open(self, code: str, members: Sequence[str], now: datetime) -> None:
+    def open_members(self, code: str, members: Collection[str], now: datetime) -> None:
         """Open members' accounts in a transaction of their own. Opened inside the
         payment's, after its row locks, the new rows' uniqueness waits would cross other
         payments' locks: eight processes paying on PostgreSQL met a deadlock so. An account
@@ -135,12 +135,18 @@ class Payments:
         return prepared.results, prepared.book
 
     def prepare(
-        self, uow: LedgerUnitOfWork, spec: CurrencySpec, batch: Sequence[Transfer], now: datetime
+        self,
+        uow: LedgerUnitOfWork,
+        spec: CurrencySpec,
+        batch: Sequence[Transfer],
+        now: datetime,
+        each: bool = False,
     ) -> Prepared:
         """Apply a batch to the part of the book it needs, with the currency's rules and
         the batch's invariants checked, without writing it: the changes to save come back
         only when every transfer applied (so two currencies' batches can be saved together,
-        or neither)."""
+        or neither), or with ``each``, for the transfers that applied (each one stands
+        alone, as the payment desk's unrelated orders do)."""
         accounts = {x.debit for x in batch} | {x.credit for x in batch}
         ids = {x.id for x in batch} | {x.pending_id for x in batch if x.pending_id}
         covered = needs_coverage(spec, accounts)
@@ -153,7 +159,9 @@ class Payments:
         applied = book.apply(batch, now, rules.check)
         if applied.changes.empty:
             return Prepared(list(applied.results), book, None)
-        if not applied.ok:  # all or nothing: a refused transfer keeps the whole batch out
+        if (
+            not applied.ok and not each
+        ):  # all or nothing: a refused transfer keeps the whole batch out
             return Prepared(
                 list(applied.results), Book.from_state(uow.ledger.state(accounts, ids)), None
             )

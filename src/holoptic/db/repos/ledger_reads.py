@@ -3,7 +3,7 @@ the half of ``SqlLedgerRepository`` that never writes a balance."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -102,6 +102,12 @@ class LedgerReads:
         c = t.member_signing_keys.c
         row = self._c.execute(select(c.public_key).where(c.member_id == member_id)).first()
         return bytes(row[0]) if row else None
+
+    def public_keys(self, member_ids: Collection[str]) -> dict[str, bytes]:
+        """The signing keys of those members that have one, in one query."""
+        c = t.member_signing_keys.c
+        query = select(c.member_id, c.public_key).where(c.member_id.in_(sorted(member_ids)))
+        return {member: bytes(key) for member, key in self._c.execute(query)}
 
     def add_public_key(self, member_id: str, key: bytes, at: datetime) -> None:
         values = {"member_id": member_id, "public_key": key, "created_at": at}

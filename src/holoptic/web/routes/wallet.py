@@ -215,7 +215,7 @@ def pay(
             category or None,
             services.clock.now(),
         )
-        payment = services.payments.pay(order, services.signing_keys.sign(member.id, order))
+        payment = services.payment_desk.pay(order, services.signing_keys.sign(member.id, order))
     except HolopticError as error:
         return _page(request, member, services, lang, status=422, error=error.message)
     if not payment.ok:

@@ -1,0 +1,189 @@
+"""The payment desk: payment orders that arrive together are written together.
+
+A web worker serves many members at once. Given a transaction each, concurrent payments
+spend their time on round trips, commits and row locks, not on the ledger. The desk
+does group commit, as TigerBeetle batches its clients' requests: the first caller to
+find the desk idle becomes the leader, takes every order queued (up to ``MOST``) and
+settles them in one write transaction, one transfer per order. Orders are not linked:
+each is verified, checked against the currency's rules and applied or refused on its
+own, exactly as ``Payments.pay`` would have done in that order. When the batch is
+written, the next waiting caller leads the next one, so each caller writes at most one
+batch and nobody waits on a thread of the desk's own.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from holoptic.clock import Clock
+from holoptic.ledger.accounts import account_id
+from holoptic.ledger.currencies import spec_in
+from holoptic.ledger.model import AccountKind, Refusal, Transfer
+from holoptic.ledger.orders import OrderRefused, PaymentOrder, SignatureInvalid, verify_order
+from holoptic.ledger.payments import Payment, Payments, retried
+from holoptic.ledger.ports import LedgerUnitOfWork, LedgerUnitOfWorkFactory
+
+MOST = 512  # orders in one batch: bounds a transaction's locks and a caller's wait
+Answer = Payment | OrderRefused  # a refused order is its caller's error alone
+
+
+@dataclass(eq=False, slots=True)
+class _Ticket:
+    """One caller's order in the queue, and where its answer comes back."""
+
+    order: PaymentOrder
+    signature: bytes
+    done: threading.Event = field(default_factory=threading.Event)
+    lead: bool = False  # set when this caller is to write the next batch
+    answer: Answer | None = None
+    error: BaseException | None = None  # the whole batch failed (the database, a bug)
+
+    def result(self) -> Payment:
+        if self.error is not None:
+            raise self.error
+        if isinstance(self.answer, OrderRefused):
+            raise self.answer
+        assert self.answer is not None, "a ticket is answered before it is released"
+        return self.answer
+
+
+class PaymentDesk:
+    """``pay`` as ``Payments.pay`` answers it, with concurrent callers batched."""
+
+    def __init__(
+        self, uow: LedgerUnitOfWorkFactory, payments: Payments, clock: Clock, most: int = MOST
+    ) -> None:
+        self._uow = uow
+        self._payments = payments
+        self._clock = clock
+        self._most = most
+        self._lock = threading.Lock()
+        self._queue: list[_Ticket] = []
+        self._busy = False
+
+    @property
+    def waiting(self) -> int:
+        """Orders queued for the next batch (not the one being written)."""
+        with self._lock:
+            return len(self._queue)
+
+    def pay(self, order: PaymentOrder, signature: bytes) -> Payment:
+        """Verify and apply one order; raise ``OrderRefused`` for a bad signature or a
+        stale order. Returns once the batch holding it is committed."""
+        ticket = _Ticket(order, signature)
+        with self._lock:
+            self._queue.append(ticket)
+            if not self._busy:
+                self._busy = ticket.lead = True
+        if not ticket.lead:
+            ticket.done.wait()  # answered, or promoted to lead the next batch
+        if ticket.lead:
+            self._lead()
+        return ticket.result()
+
+    def _lead(self) -> None:
+        with self._lock:
+            batch = self._queue[: self._most]
+            del self._queue[: self._most]
+        try:
+            answers = self.settle([(t.order, t.signature) for t in batch])
+            for ticket, answer in zip(batch, answers, strict=True):
+                ticket.answer = answer
+        except BaseException as error:  # every caller of the batch hears of it
+            for ticket in batch:
+                ticket.error = error
+        finally:
+            with self._lock:
+                if self._queue:
+                    self._queue[0].lead = True
+                    self._queue[0].done.set()
+                else:
+                    self._busy = False
+            for ticket in batch:
+                ticket.done.set()
+
+    def settle(self, orders: Sequence[tuple[PaymentOrder, bytes]]) -> list[Answer]:
+        """Answer each order as ``Payments.pay`` would, applying them in this order: one
+        write transaction per currency, and one more for members' first-use accounts."""
+        now = self._clock.now()
+        answers: list[Answer | None] = [None] * len(orders)
+        by_currency: dict[str, list[int]] = {}
+        for n, (order, _) in enumerate(orders):
+            by_currency.setdefault(order.currency, []).append(n)
+        for code, numbers in by_currency.items():
+            batch = [orders[n] for n in numbers]
+            for n, answer in zip(numbers, self._settle_currency(code, batch, now), strict=True):
+                answers[n] = answer
+        return [a for a in answers if a is not None]
+
+    def _settle_currency(
+        self, code: str, orders: Sequence[tuple[PaymentOrder, bytes]], now: datetime
+    ) -> list[Answer]:
+        answers = retried(self._uow, lambda uow: self._apply(uow, code, orders, now))
+        first_use = [n for n, a in enumerate(answers) if _unknown(a)]
+        if first_use:  # open the members' accounts, then pay those orders again
+            members = {m for n in first_use for m in (orders[n][0].payer, orders[n][0].payee)}
+            self._payments.open_members(code, members, now)
+            again = [orders[n] for n in first_use]
+            retry = retried(self._uow, lambda uow: self._apply(uow, code, again, now))
+            for n, answer in zip(first_use, retry, strict=True):
+                answers[n] = answer
+        return answers
+
+    def _apply(
+        self,
+        uow: LedgerUnitOfWork,
+        code: str,
+        orders: Sequence[tuple[PaymentOrder, bytes]],
+        now: datetime,
+    ) -> list[Answer]:
+        """Verify every order, then apply those that hold as independent transfers."""
+        refused = _verify(uow, orders, now)
+        transfers = [
+            _transfer(order, now) for n, (order, _) in enumerate(orders) if n not in refused
+        ]
+        prepared = self._payments.prepare(uow, spec_in(uow, code), transfers, now, each=True)
+        if prepared.changes is not None:
+            uow.ledger.save(prepared.changes, {order.id: sig for order, sig in orders})
+        results, book = iter(prepared.results), prepared.book
+        answers: list[Answer] = []
+        for n, (order, _) in enumerate(orders):
+            if n in refused:
+                answers.append(refused[n])
+                continue
+            result = next(results)
+            payer = account_id(code, AccountKind.MEMBER, order.payer)
+            opened = result.refusal is not Refusal.UNKNOWN_ACCOUNT and payer in book.accounts
+            balance = book.balance(payer) if opened else None
+            answers.append(Payment(order.id, result.refusal, result.detail, balance))
+        return answers
+
+
+def _verify(
+    uow: LedgerUnitOfWork, orders: Sequence[tuple[PaymentOrder, bytes]], now: datetime
+) -> dict[int, OrderRefused]:
+    """The orders refused (by position): no key, a bad signature, or stale."""
+    keys = uow.ledger.public_keys({order.payer for order, _ in orders})
+    refused: dict[int, OrderRefused] = {}
+    for n, (order, signature) in enumerate(orders):
+        try:
+            if (key := keys.get(order.payer)) is None:
+                raise SignatureInvalid(f"member {order.payer} has no signing key")
+            verify_order(order, signature, key, now)
+        except OrderRefused as error:
+            refused[n] = error
+    return refused
+
+
+def _transfer(order: PaymentOrder, now: datetime) -> Transfer:
+    code = order.currency
+    payer = account_id(code, AccountKind.MEMBER, order.payer)
+    payee = account_id(code, AccountKind.MEMBER, order.payee)
+    return Transfer(order.id, code, payer, payee, order.amount, order.category, at=now)
+
+
+def _unknown(answer: Answer) -> bool:
+    return isinstance(answer, Payment) and answer.refusal is Refusal.UNKNOWN_ACCOUNT
