@@ -222,40 +222,57 @@ def payer(
     env: dict[str, str],
     members: list[str],
     keys: dict[str, bytes],
-    seed: int,
+    clients: list[int],
     args: argparse.Namespace,
     barrier: Any,
     out: Any,
 ) -> None:
-    """One client process: pre-sign orders, wait for the others, pay until the deadline."""
+    """One process serving ``clients`` (their seeds): each pre-signs its orders, waits
+    for the others, then pays until the deadline: through the payment desk, one client
+    per thread, as a web worker's threads would (``--workers`` > 0), or alone in its
+    process through ``Payments.pay``."""
     try:
         services = bootstrap(Settings.from_env(env))
-        rng = random.Random(seed)
+        pay = services.payment_desk.pay if args.workers else services.payments.pay
 
-        def signed() -> tuple[PaymentOrder, bytes]:
+        def signed(rng: random.Random) -> tuple[PaymentOrder, bytes]:
             order = new_order(rng, members, 900, services.clock.now())
             return order, sign_order(order, keys[order.payer])
 
-        warm = services.payments.pay(*signed()).refusal is None  # connect, load the spec
-        orders = [signed() for _ in range(args.presign)]
+        rngs = [random.Random(seed) for seed in clients]
+        warm = sum(services.payments.pay(*signed(rng)).refusal is None for rng in rngs)
+        queues = [[signed(rng) for _ in range(args.presign)] for rng in rngs]
+        tallies = [{"applied": 0, "refused": 0, "late": 0} for _ in clients]
+        latencies: list[list[float]] = [[] for _ in clients]
+
+        def client(n: int, deadline: float) -> None:
+            orders, mine, tally = queues[n], latencies[n], tallies[n]
+            while time.monotonic() < deadline:
+                if not orders:
+                    orders.append(signed(rngs[n]))  # outside the latency, inside the wall
+                    tally["late"] += 1
+                order, signature = orders.pop()
+                start = time.perf_counter()
+                payment = pay(order, signature)
+                mine.append(time.perf_counter() - start)
+                tally["applied" if payment.refusal is None else "refused"] += 1
+
         barrier.wait()
         began, cpu = time.monotonic(), time.process_time()
-        deadline, latencies, tally = began + args.seconds, [], {"applied": 0, "refused": 0}
-        late = 0
-        while time.monotonic() < deadline:
-            if not orders:
-                orders.append(signed())  # outside the latency, inside the wall time
-                late += 1
-            order, signature = orders.pop()
-            start = time.perf_counter()
-            payment = services.payments.pay(order, signature)
-            latencies.append(time.perf_counter() - start)
-            tally["applied" if payment.refusal is None else "refused"] += 1
+        threads = [
+            threading.Thread(target=client, args=(n, began + args.seconds))
+            for n in range(len(clients))
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
         out.put(
-            {"began": began, "ended": time.monotonic(), "latencies": latencies}
-            | {"cpu": time.process_time() - cpu}
-            | tally
-            | {"warm": int(warm), "late": late}
+            {"began": began, "ended": time.monotonic()}
+            | {"latencies": [x for xs in latencies for x in xs]}
+            | {"cpu": time.process_time() - cpu, "warm": warm}
+            | {"batches": services.payment_desk.batches, "orders": services.payment_desk.orders}
+            | {k: sum(t[k] for t in tallies) for k in ("applied", "refused", "late")}
         )
         services.close()
     except BaseException:
@@ -274,14 +291,15 @@ def run_payments(services: Services, args: argparse.Namespace) -> dict[str, Any]
     server_sign = sign_cost(services, members)
     services.engine.dispose()  # the children must not share the parent's connections
     ctx = multiprocessing.get_context("fork")
-    barrier, out = ctx.Barrier(args.clients + 1), ctx.Queue()
+    processes = args.workers or args.clients
+    barrier, out = ctx.Barrier(processes + 1), ctx.Queue()
     children = [
         ctx.Process(
             target=payer,
-            args=(env_of(services), members, keys, n, args, barrier, out),
+            args=(env_of(services), members, keys, seeds, args, barrier, out),
             daemon=True,
         )
-        for n in range(args.clients)
+        for seeds in (list(range(args.clients))[n::processes] for n in range(processes))
     ]
     for child in children:
         child.start()
@@ -306,6 +324,7 @@ def run_payments(services: Services, args: argparse.Namespace) -> dict[str, Any]
         "refused": sum(r["refused"] for r in results),
         "late": sum(r["late"] for r in results),
         "cpu_ms": sum(r["cpu"] for r in results) * 1000 / max(1, len(latencies)),
+        "batch": sum(r["orders"] for r in results) / max(1, sum(r["batches"] for r in results)),
         "setup": setup,
         "check": check,
         "server_sign": server_sign,
@@ -532,7 +551,8 @@ def print_payments(pay: dict[str, Any], bench: dict[str, Any], args: argparse.Na
         f"{pay['late']:,} signed late, outside the latencies); every signature verified in "
         f"the timing. Server-side signing from the vault key (web wallet) would add "
         f"{pay['server_sign']:.2f} ms per order. Holoptic's Python in those processes used "
-        f"{pay['cpu_ms']:.2f} ms of CPU per payment. Setup (keys, locations) {pay['setup']:.1f} s;"
+        f"{pay['cpu_ms']:.2f} ms of CPU per payment; the payment desk's batches held "
+        f"{pay['batch']:.1f} orders on average. Setup (keys, locations) {pay['setup']:.1f} s;"
         f" books.check {pay['check']:.1f} s, passed."
     )
 
@@ -605,6 +625,13 @@ def main() -> None:
     parser.add_argument("--only", choices=("payments", "batched", "daily"), action="append")
     parser.add_argument("--members", type=int, default=1_000, help="payers and payees")
     parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="processes serving the clients as threads through the payment desk "
+        "(0: each client in a process of its own, through Payments.pay)",
+    )
     parser.add_argument("--jobs", type=int, default=2, help="pgbench threads")
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--presign", type=int, default=2_500, help="orders per client")

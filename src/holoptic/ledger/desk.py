@@ -14,7 +14,8 @@ batch and nobody waits on a thread of the desk's own.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -27,6 +28,7 @@ from holoptic.ledger.payments import Payment, Payments, retried
 from holoptic.ledger.ports import LedgerUnitOfWork, LedgerUnitOfWorkFactory
 
 MOST = 512  # orders in one batch: bounds a transaction's locks and a caller's wait
+KEYS_KEPT = 100_000  # members whose public keys a desk keeps in memory (32 bytes each)
 Answer = Payment | OrderRefused  # a refused order is its caller's error alone
 
 
@@ -63,6 +65,9 @@ class PaymentDesk:
         self._lock = threading.Lock()
         self._queue: list[_Ticket] = []
         self._busy = False
+        self._keys: dict[str, bytes] = {}
+        self.batches = 0  # written so far, and the orders they held: the desk's gauge
+        self.orders = 0
 
     @property
     def waiting(self) -> int:
@@ -85,9 +90,12 @@ class PaymentDesk:
         return ticket.result()
 
     def _lead(self) -> None:
+        time.sleep(0)  # let callers just answered queue their next orders first
         with self._lock:
             batch = self._queue[: self._most]
             del self._queue[: self._most]
+            self.batches += 1
+            self.orders += len(batch)
         try:
             answers = self.settle([(t.order, t.signature) for t in batch])
             for ticket, answer in zip(batch, answers, strict=True):
@@ -133,6 +141,16 @@ class PaymentDesk:
                 answers[n] = answer
         return answers
 
+    def _keys_of(self, uow: LedgerUnitOfWork, payers: set[str]) -> Mapping[str, bytes]:
+        """The payers' public keys, read once per process: a member's key never changes
+        once stored (one per member, never rotated). Erasure deletes it; an order the
+        member signed before it stays valid for what is left of its 10-minute window."""
+        if missing := payers - self._keys.keys():
+            if len(self._keys) > KEYS_KEPT:
+                self._keys.clear()
+            self._keys.update(uow.ledger.public_keys(missing))
+        return self._keys
+
     def _apply(
         self,
         uow: LedgerUnitOfWork,
@@ -141,7 +159,7 @@ class PaymentDesk:
         now: datetime,
     ) -> list[Answer]:
         """Verify every order, then apply those that hold as independent transfers."""
-        refused = _verify(uow, orders, now)
+        refused = _verify(self._keys_of(uow, {order.payer for order, _ in orders}), orders, now)
         transfers = [
             _transfer(order, now) for n, (order, _) in enumerate(orders) if n not in refused
         ]
@@ -163,10 +181,9 @@ class PaymentDesk:
 
 
 def _verify(
-    uow: LedgerUnitOfWork, orders: Sequence[tuple[PaymentOrder, bytes]], now: datetime
+    keys: Mapping[str, bytes], orders: Sequence[tuple[PaymentOrder, bytes]], now: datetime
 ) -> dict[int, OrderRefused]:
     """The orders refused (by position): no key, a bad signature, or stale."""
-    keys = uow.ledger.public_keys({order.payer for order, _ in orders})
     refused: dict[int, OrderRefused] = {}
     for n, (order, signature) in enumerate(orders):
         try:
