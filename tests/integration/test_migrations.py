@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Engine, MetaData, String, Table
+import pytest
+from sqlalchemy import Column, Engine, MetaData, String, Table, text
 
 from holoptic.db.migrate import current_revision, drift, head_revision
 from holoptic.db.schema import metadata
@@ -23,3 +24,14 @@ def test_drift_check_notices_a_model_change(migrated_engine: Engine) -> None:
     Table("communities", changed, Column("motto", String(80)), extend_existing=True)
     differences = drift(migrated_engine, changed)
     assert any("motto" in repr(diff) for diff in differences)
+
+
+def test_balances_have_room_for_their_next_versions(migrated_engine: Engine) -> None:
+    """On PostgreSQL, ledger_accounts keeps 30 % of each page free (heap-only updates)."""
+    if migrated_engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no fill factor")
+    with migrated_engine.connect() as conn:
+        options = conn.execute(
+            text("SELECT reloptions FROM pg_class WHERE oid = 'ledger_accounts'::regclass")
+        ).scalar_one()
+    assert options == ["fillfactor=70"]

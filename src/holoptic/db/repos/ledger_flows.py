@@ -35,9 +35,12 @@ _BREACH = {
     FlowKind.DEMURRAGE: "a.lower IS NOT NULL AND a.posted - a.debits_pending - l.amount < a.lower",
     FlowKind.DIVIDEND: "a.upper IS NOT NULL AND a.posted + a.credits_pending + l.amount > a.upper",
 }
-_LOCK = """
-SELECT count(*) FROM (SELECT a.id FROM ledger_accounts AS a
-WHERE a.id IN (SELECT account FROM ({legs}) AS l) OR a.id = ? ORDER BY a.id FOR UPDATE) AS s"""
+# PostgreSQL: lock the legs' accounts and the system's, in id order (writers of these
+# accounts queue), and say in the same pass which legs the holders' limits refuse
+_LOCK_REFUSED = """
+SELECT a.id, l.amount IS NOT NULL AND ({breach}) FROM ledger_accounts AS a
+LEFT JOIN ({legs}) AS l ON l.account = a.id
+WHERE a.id IN (SELECT account FROM ({legs}) AS m) OR a.id = ? ORDER BY a.id FOR UPDATE OF a"""
 _SYSTEM = """
 SELECT currency, kind, owner, lower, soft, upper, posted, debits_pending, credits_pending
 FROM ledger_accounts WHERE id = ?"""
@@ -79,8 +82,6 @@ class LedgerFlows:
         dialect = self._c.dialect.name
         legs_sql = _LEGS[dialect]
         payload = _payload(batch.legs)
-        if dialect == "postgresql":  # writers of these accounts queue, in id order
-            self._rows(_LOCK.format(legs=legs_sql), (payload, batch.system))
         refused = self._refused(batch, legs_sql, payload)
         left_out = frozenset(refused)
         kept = {a: n for a, n in batch.legs.items() if a not in left_out}
@@ -115,8 +116,16 @@ class LedgerFlows:
         return self._write(sql, (*params, created, json.dumps(list(owners))))
 
     def _refused(self, batch: FlowBatch, legs_sql: str, payload: str) -> list[str]:
-        sql = _REFUSED.format(legs=legs_sql, breach=_BREACH[batch.kind])
-        return [str(row[0]) for row in self._rows(sql, (payload,))]
+        """The legs refused: their account is missing, or its limits refuse them."""
+        breach = _BREACH[batch.kind]
+        if self._c.dialect.name != "postgresql":  # BEGIN IMMEDIATE: nothing else writes
+            sql = _REFUSED.format(legs=legs_sql, breach=breach)
+            return [str(row[0]) for row in self._rows(sql, (payload,))]
+        sql = _LOCK_REFUSED.format(legs=legs_sql, breach=breach)
+        rows = self._rows(sql, (payload, payload, batch.system))
+        found = {str(account) for account, _ in rows}
+        missing = [account for account in batch.legs if account not in found]
+        return sorted(missing + [str(account) for account, out in rows if out])
 
     def _system(self, account_id: str) -> tuple[Account, Balance] | None:
         rows = self._rows(_SYSTEM, (account_id,))
