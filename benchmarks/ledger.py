@@ -275,7 +275,10 @@ def payer(
             {"began": began, "ended": time.monotonic()}
             | {"latencies": [x for xs in latencies for x in xs]}
             | {"cpu": time.process_time() - cpu, "warm": warm}
-            | {"batches": services.payment_desk.batches, "orders": services.payment_desk.orders}
+            | {
+                "batches": services.payment_desk.group.batches,
+                "orders": services.payment_desk.group.requests,
+            }
             | {k: sum(t[k] for t in tallies) for k in ("applied", "refused", "late")}
         )
         services.close()
@@ -648,7 +651,7 @@ def main() -> None:
     )
     parser.add_argument("--jobs", type=int, default=2, help="pgbench threads")
     parser.add_argument("--seconds", type=int, default=20)
-    parser.add_argument("--presign", type=int, default=2_500, help="orders per client")
+    parser.add_argument("--presign", type=int, default=5_000, help="orders per client")
     parser.add_argument("--pgbench-scale", type=int, default=10)
     parser.add_argument("--batch", type=int, default=1_000)
     parser.add_argument("--batches", type=int, default=20)

@@ -120,7 +120,9 @@ def test_concurrent_callers_share_transactions_and_lose_nothing(ready: Cli) -> N
         for member in members:
             services.payments.locate("VAL", member, *INSIDE)
         desk: PaymentDesk
-        gated = _Gated(services.uow, lambda: desk.orders + desk.waiting >= 16)  # all 16 in
+        gated = _Gated(
+            services.uow, lambda: desk.group.requests + desk.group.waiting >= 16
+        )  # all 16 in
         desk = PaymentDesk(gated, services.payments, services.clock)
         orders = [
             _signed(services, _order(services, members[n % 8], members[(n + 1) % 8], 10 + n))
@@ -141,8 +143,8 @@ def test_concurrent_callers_share_transactions_and_lose_nothing(ready: Cli) -> N
         for thread in threads:
             thread.join(timeout=120)
         assert len(answers) == 160 and all(a.refusal is None for a in answers)
-        assert desk.orders == 160
-        assert gated.writes == desk.batches < 160  # group commit: fewer transactions
+        assert desk.group.requests == 160
+        assert gated.writes == desk.group.batches < 160  # group commit: fewer transactions
         [report] = services.books.check("VAL")
         assert report.ok, report.violations
         assert report.transfers == 160
@@ -164,7 +166,7 @@ def test_a_failed_batch_reaches_its_callers_and_the_desk_goes_on(ready: Cli) -> 
         order = _signed(services, _order(services, a, b, 250))
         with pytest.raises(RuntimeError, match="database gone"):
             desk.pay(*order)
-        assert desk.waiting == 0
+        assert desk.group.waiting == 0
         assert desk.pay(*order).refusal is None  # nothing half-written: it applies now
         assert desk.pay(*order).refusal is not None  # and once
         [report] = services.books.check("VAL")

@@ -1,24 +1,18 @@
 """The payment desk: payment orders that arrive together are written together.
 
-A web worker serves many members at once. Given a transaction each, concurrent payments
-spend their time on round trips, commits and row locks, not on the ledger. The desk
-does group commit, as TigerBeetle batches its clients' requests: the first caller to
-find the desk idle becomes the leader, takes every order queued (up to ``MOST``) and
-settles them in one write transaction, one transfer per order. Orders are not linked:
-each is verified, checked against the currency's rules and applied or refused on its
-own, exactly as ``Payments.pay`` would have done in that order. When the batch is
-written, the next waiting caller leads the next one, so each caller writes at most one
-batch and nobody waits on a thread of the desk's own.
+Concurrent payments go through ``GroupCommit`` (``holoptic.batching``): the orders queued
+while a batch is written are settled together, one write transaction per currency, one
+transfer per order. Orders are not linked: each is verified, checked against the
+currency's rules and applied or refused on its own, exactly as ``Payments.pay`` would
+have done in that order.
 """
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 
+from holoptic.batching import GroupCommit
 from holoptic.clock import Clock
 from holoptic.ledger.accounts import account_id
 from holoptic.ledger.currencies import spec_in
@@ -32,26 +26,6 @@ KEYS_KEPT = 100_000  # members whose public keys a desk keeps in memory (32 byte
 Answer = Payment | OrderRefused  # a refused order is its caller's error alone
 
 
-@dataclass(eq=False, slots=True)
-class _Ticket:
-    """One caller's order in the queue, and where its answer comes back."""
-
-    order: PaymentOrder
-    signature: bytes
-    done: threading.Event = field(default_factory=threading.Event)
-    lead: bool = False  # set when this caller is to write the next batch
-    answer: Answer | None = None
-    error: BaseException | None = None  # the whole batch failed (the database, a bug)
-
-    def result(self) -> Payment:
-        if self.error is not None:
-            raise self.error
-        if isinstance(self.answer, OrderRefused):
-            raise self.answer
-        assert self.answer is not None, "a ticket is answered before it is released"
-        return self.answer
-
-
 class PaymentDesk:
     """``pay`` as ``Payments.pay`` answers it, with concurrent callers batched."""
 
@@ -61,57 +35,15 @@ class PaymentDesk:
         self._uow = uow
         self._payments = payments
         self._clock = clock
-        self._most = most
-        self._lock = threading.Lock()
-        self._queue: list[_Ticket] = []
-        self._busy = False
         self._keys: dict[str, bytes] = {}
-        self.batches = 0  # written so far, and the orders they held: the desk's gauge
-        self.orders = 0
-
-    @property
-    def waiting(self) -> int:
-        """Orders queued for the next batch (not the one being written)."""
-        with self._lock:
-            return len(self._queue)
+        self.group: GroupCommit[tuple[PaymentOrder, bytes], Payment] = GroupCommit(
+            self.settle, most
+        )
 
     def pay(self, order: PaymentOrder, signature: bytes) -> Payment:
         """Verify and apply one order; raise ``OrderRefused`` for a bad signature or a
         stale order. Returns once the batch holding it is committed."""
-        ticket = _Ticket(order, signature)
-        with self._lock:
-            self._queue.append(ticket)
-            if not self._busy:
-                self._busy = ticket.lead = True
-        if not ticket.lead:
-            ticket.done.wait()  # answered, or promoted to lead the next batch
-        if ticket.lead:
-            self._lead()
-        return ticket.result()
-
-    def _lead(self) -> None:
-        time.sleep(0)  # let callers just answered queue their next orders first
-        with self._lock:
-            batch = self._queue[: self._most]
-            del self._queue[: self._most]
-            self.batches += 1
-            self.orders += len(batch)
-        try:
-            answers = self.settle([(t.order, t.signature) for t in batch])
-            for ticket, answer in zip(batch, answers, strict=True):
-                ticket.answer = answer
-        except BaseException as error:  # every caller of the batch hears of it
-            for ticket in batch:
-                ticket.error = error
-        finally:
-            with self._lock:
-                if self._queue:
-                    self._queue[0].lead = True
-                    self._queue[0].done.set()
-                else:
-                    self._busy = False
-            for ticket in batch:
-                ticket.done.set()
+        return self.group.submit((order, signature))
 
     def settle(self, orders: Sequence[tuple[PaymentOrder, bytes]]) -> list[Answer]:
         """Answer each order as ``Payments.pay`` would, applying them in this order: one
