@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -167,7 +168,9 @@ class Services:
 
     @cached_property
     def daily(self) -> DailyFlows:
-        return DailyFlows(self.uow, self.currencies.spec, self.clock)
+        # PostgreSQL posts a day's batches side by side; SQLite has one writer
+        workers = min(4, os.cpu_count() or 1) if self.engine.dialect.name == "postgresql" else 1
+        return DailyFlows(self.uow, self.currencies.spec, self.clock, workers=workers)
 
     @cached_property
     def cashier(self) -> Cashier:

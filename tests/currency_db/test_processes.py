@@ -16,8 +16,9 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from holoptic.bootstrap import Services
 from holoptic.db import schema
-from holoptic.ledger.accounts import account_id
+from holoptic.ledger.accounts import account_id, holder_account
 from holoptic.ledger.model import AccountKind, Transfer
 from tests.e2e.conftest import Cli
 
@@ -68,6 +69,27 @@ def _village(cli: Cli, members: int, spec: str) -> list[str]:
     return ids
 
 
+def seed_holdings(services: Services, members: list[str], code: str, rng: random.Random) -> None:
+    """Every second member pays the next 100.00–200.00, long before the grace window."""
+    spec, now = services.currencies.spec(code), services.clock.now()
+    batch = [
+        Transfer(
+            f"seed-{code}-{payer}",
+            code,
+            account_id(code, AccountKind.MEMBER, payer),
+            account_id(code, AccountKind.MEMBER, payee),
+            rng.randint(10_000, 20_000),
+            "food",
+            at=now.replace(year=2025),
+        )
+        for payer, payee in zip(members[::2], members[1::2], strict=True)
+    ]
+    with services.uow(write=True) as uow:
+        uow.ledger.open_accounts(holder_account(spec, AccountKind.MEMBER, m, now) for m in members)
+        results, _ = services.payments.apply_in(uow, spec, batch, now)
+    assert all(r.ok for r in results)
+
+
 def test_eight_processes_paying_at_once_lose_nothing(ready: Cli) -> None:
     members = _village(ready, 16, OPEN_SPEC)
     with ready.services() as services:
@@ -99,31 +121,8 @@ def test_eight_processes_paying_at_once_lose_nothing(ready: Cli) -> None:
 
 def test_a_daily_flow_killed_midway_completes_once(ready: Cli) -> None:
     members = _village(ready, 400, OPEN_SPEC)
-    rng = random.Random(3)
     with ready.services() as services:
-        spec = services.currencies.spec("VAL")
-        now = services.clock.now()
-        batch = []
-        for payer, payee in zip(members[::2], members[1::2], strict=True):
-            batch.append(
-                Transfer(
-                    f"seed-{payer}",
-                    "VAL",
-                    account_id("VAL", AccountKind.MEMBER, payer),
-                    account_id("VAL", AccountKind.MEMBER, payee),
-                    rng.randint(10_000, 20_000),
-                    "food",
-                    at=now.replace(year=2025),  # long before the grace window
-                )
-            )
-        with services.uow(write=True) as uow:
-            from holoptic.ledger.accounts import holder_account
-
-            uow.ledger.open_accounts(
-                holder_account(spec, AccountKind.MEMBER, m, now) for m in members
-            )
-            results, _ = services.payments.apply_in(uow, spec, batch, now)
-        assert all(r.ok for r in results)
+        seed_holdings(services, members, "VAL", random.Random(3))
     day = date(2026, 1, 31)
     child = subprocess.Popen(
         [sys.executable, "-c", FLOW, day.isoformat()],

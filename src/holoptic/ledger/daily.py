@@ -3,13 +3,16 @@
 Each flow transfer's id is ``kind:currency:day:account``, so a day run twice, or rerun
 after an interruption, applies each leg once: accounts already in that day's flow are
 skipped, the remaining ones are posted batch by batch (one transaction each, invariants
-checked), and a ``ledger_flows`` row marks the day's flow complete. Amounts come from
+checked; on PostgreSQL several batches at once, since they touch disjoint holders and
+take the system account's row last), and a ``ledger_flows`` row marks the day's flow
+complete. Amounts come from
 ``holoptic.currency.flows`` (integer arithmetic, rounding down per account).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -19,8 +22,8 @@ from holoptic.currency.model import CurrencySpec, UniversalDividend
 from holoptic.ledger.accounts import account_id, holder_account, holder_prefix
 from holoptic.ledger.flows import FlowBatch, FlowKind
 from holoptic.ledger.model import AccountKind, Balance
-from holoptic.ledger.payments import InvariantBroken
-from holoptic.ledger.ports import LedgerUnitOfWorkFactory
+from holoptic.ledger.payments import InvariantBroken, retried
+from holoptic.ledger.ports import LedgerUnitOfWork, LedgerUnitOfWorkFactory
 
 BATCH = 25_000
 
@@ -42,11 +45,13 @@ class DailyFlows:
         specs: Callable[[str], CurrencySpec],
         clock: Clock,
         batch: int = BATCH,
+        workers: int = 1,
     ) -> None:
         self._uow = uow
         self._specs = specs
         self._clock = clock
         self._batch = batch
+        self._workers = workers  # batches posted at once (a database with one writer: 1)
 
     def run(self, day: date, codes: Sequence[str] | None = None) -> list[FlowReport]:
         with self._uow() as uow:
@@ -110,10 +115,18 @@ class DailyFlows:
         per_member: int | None,
     ) -> FlowReport:
         accounts = sorted(legs)
-        posted = 0
-        for start in range(0, len(accounts), self._batch):
-            chunk = {a: legs[a] for a in accounts[start : start + self._batch]}
-            posted += self._post_batch(FlowBatch.of(day, kind, spec.code, system, chunk))
+        batches = [
+            FlowBatch.of(day, kind, spec.code, system, {a: legs[a] for a in chunk})
+            for chunk in (
+                accounts[start : start + self._batch]
+                for start in range(0, len(accounts), self._batch)
+            )
+        ]
+        if self._workers > 1 and len(batches) > 1:  # disjoint holders: side by side
+            with ThreadPoolExecutor(self._workers, thread_name_prefix="daily") as pool:
+                posted = sum(pool.map(self._post_batch, batches))
+        else:
+            posted = sum(map(self._post_batch, batches))
         with self._uow(write=True) as uow:
             if not uow.ledger.flow_done(spec.code, day, kind.value):
                 uow.ledger.add_flow(
@@ -134,12 +147,16 @@ class DailyFlows:
         by storage (``apply_flow``'s rules), its counts and the touched accounts' limits
         checked before commit. Legs already posted were skipped by the caller
         (``flow_accounts``); should two runs race, the transfer ids' uniqueness refuses
-        the second's batch whole."""
-        with self._uow(write=True) as uow:
+        the second's batch whole. Run again when the system account reached a limit
+        under a concurrent batch (``StaleBook``)."""
+
+        def post(uow: LedgerUnitOfWork) -> int:
             posted = uow.ledger.post_flow(batch, self._clock.now())
             if problems := posted.problems():
                 raise InvariantBroken("; ".join(problems))
-        return posted.amount
+            return posted.amount
+
+        return retried(self._uow, post)
 
 
 def _due(spec: CurrencySpec, day: date, period_days: int) -> bool:

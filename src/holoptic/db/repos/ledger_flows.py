@@ -22,6 +22,7 @@ from holoptic.db.repos.raw import bound_time, driver_count, driver_rows
 from holoptic.ledger.accounts import holder_prefix
 from holoptic.ledger.flows import FlowBatch, FlowKind, FlowPosted, within
 from holoptic.ledger.model import Account, AccountKind, Balance
+from holoptic.ledger.ports import StaleBook
 
 _LEGS = {
     "sqlite": "SELECT key AS account, value AS amount FROM json_each(?)",
@@ -35,12 +36,12 @@ _BREACH = {
     FlowKind.DEMURRAGE: "a.lower IS NOT NULL AND a.posted - a.debits_pending - l.amount < a.lower",
     FlowKind.DIVIDEND: "a.upper IS NOT NULL AND a.posted + a.credits_pending + l.amount > a.upper",
 }
-# PostgreSQL: lock the legs' accounts and the system's, in id order (writers of these
-# accounts queue), and say in the same pass which legs the holders' limits refuse
+# PostgreSQL: lock the legs' accounts in id order (writers of these accounts queue), and
+# say in the same pass which legs the holders' limits refuse. The system account is
+# locked last, by its own update: batches of one day's flow then run side by side.
 _LOCK_REFUSED = """
-SELECT a.id, l.amount IS NOT NULL AND ({breach}) FROM ledger_accounts AS a
-LEFT JOIN ({legs}) AS l ON l.account = a.id
-WHERE a.id IN (SELECT account FROM ({legs}) AS m) OR a.id = ? ORDER BY a.id FOR UPDATE OF a"""
+SELECT a.id, {breach} FROM ledger_accounts AS a JOIN ({legs}) AS l ON l.account = a.id
+ORDER BY a.id FOR UPDATE OF a"""
 _SYSTEM = """
 SELECT currency, kind, owner, lower, soft, upper, posted, debits_pending, credits_pending
 FROM ledger_accounts WHERE id = ?"""
@@ -67,7 +68,12 @@ INSERT INTO ledger_accounts (id, currency, kind, owner, lower, soft, upper, crea
 SELECT CAST(? AS TEXT) || o.owner, ?, ?, o.owner, CAST(? AS BIGINT), CAST(? AS BIGINT),
        CAST(? AS BIGINT), ?
 FROM ({owners}) AS o WHERE true ON CONFLICT DO NOTHING"""
-_MOVE_SYSTEM = "UPDATE ledger_accounts SET posted = ? WHERE id = ? AND posted = ?"
+# relative, and only while the system account stays within its limits (``within``)
+_MOVE_SYSTEM = "UPDATE ledger_accounts SET posted = posted + ? WHERE id = ? AND ({limit})"
+_SYSTEM_LIMIT = {
+    True: "lower IS NULL OR posted - debits_pending + ? >= lower",  # it gives
+    False: "upper IS NULL OR posted + credits_pending + ? <= upper",  # it receives
+}
 
 
 class LedgerFlows:
@@ -95,8 +101,11 @@ class LedgerFlows:
         inserted = self._insert(batch, legs_sql, payload, at)
         moved = self._rows(_MOVE.format(sign="-" if sign < 0 else "+", legs=legs_sql), (payload,))
         outside = tuple(sorted(str(account) for account, out in moved if out))
-        before = system[1].posted
-        moved_system = self._write(_MOVE_SYSTEM, (before - sign * total, batch.system, before))
+        delta = -sign * total
+        limit = _SYSTEM_LIMIT[delta < 0]
+        moved_system = self._write(_MOVE_SYSTEM.format(limit=limit), (delta, batch.system, delta))
+        if moved_system != 1:  # another batch moved it to its limit meanwhile: redo this one
+            raise StaleBook(f"the system account {batch.system} moved during the batch")
         posted = (len(kept), total, tuple(refused), inserted, len(moved), moved_system)
         return FlowPosted(*posted, outside)
 
@@ -122,7 +131,7 @@ class LedgerFlows:
             sql = _REFUSED.format(legs=legs_sql, breach=breach)
             return [str(row[0]) for row in self._rows(sql, (payload,))]
         sql = _LOCK_REFUSED.format(legs=legs_sql, breach=breach)
-        rows = self._rows(sql, (payload, payload, batch.system))
+        rows = self._rows(sql, (payload,))
         found = {str(account) for account, _ in rows}
         missing = [account for account in batch.legs if account not in found]
         return sorted(missing + [str(account) for account, out in rows if out])
