@@ -159,9 +159,8 @@ class Payments:
         applied = book.apply(batch, now, rules.check)
         if applied.changes.empty:
             return Prepared(list(applied.results), book, None)
-        if (
-            not applied.ok and not each
-        ):  # all or nothing: a refused transfer keeps the whole batch out
+        # all or nothing, unless ``each``: a refused transfer keeps the whole batch out
+        if not applied.ok and not each:
             return Prepared(
                 list(applied.results), Book.from_state(uow.ledger.state(accounts, ids)), None
             )
