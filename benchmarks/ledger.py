@@ -21,8 +21,8 @@ loudly otherwise), against the goals of issue 6:
    PostgreSQL: ``DailyFlows.run`` for a demurrage day of the village currency (100,000
    positive balances) and for a dividend day of a Ğ1-like currency (100,000 members).
 
-The default run takes about 5½ minutes on the 2-core development machine, most of it
-in the daily flows at 100,000 accounts (``--accounts 20000`` for a quicker look).
+The default run takes about 2½ minutes on the 2-core development machine, most of it
+setting up the daily flows' 100,000 accounts (``--accounts 20000`` for a quicker look).
 pgbench ships with PostgreSQL's client package; where it is missing, install it with
 ``sudo apt-get install postgresql-client`` (the script never installs anything).
 
