@@ -9,8 +9,9 @@ batch is settled, the next waiting caller leads the next one. While callers over
 last batch held several), a leader first yields the processor once (78 µs), so that the
 callers just answered can queue their next requests: 8 payers in a process then share
 batches of 7 instead of 4.5; a lone caller never waits for it. Each caller settles at
-most one batch, and no thread of its own is needed. An answer that is an exception is raised to its
-caller alone; an exception out of ``settle`` reaches every caller of the batch.
+most one batch, and no thread of its own is needed. An answer that is an exception is
+raised to its caller alone; an exception out of ``settle`` reaches every caller of the
+batch.
 """
 
 from __future__ import annotations

@@ -5,8 +5,8 @@ after an interruption, applies each leg once: accounts already in that day's flo
 skipped, the remaining ones are posted batch by batch (one transaction each, invariants
 checked; on PostgreSQL several batches at once, since they touch disjoint holders and
 take the system account's row last), and a ``ledger_flows`` row marks the day's flow
-complete. Amounts come from
-``holoptic.currency.flows`` (integer arithmetic, rounding down per account).
+complete. Amounts come from ``holoptic.currency.flows`` (integer arithmetic, rounding
+down per account).
 """
 
 from __future__ import annotations

@@ -16,9 +16,9 @@ from holoptic.batching import GroupCommit
 from holoptic.clock import Clock
 from holoptic.ledger.accounts import account_id
 from holoptic.ledger.currencies import spec_in
-from holoptic.ledger.model import AccountKind, Refusal, Transfer
-from holoptic.ledger.orders import OrderRefused, PaymentOrder, SignatureInvalid, verify_order
-from holoptic.ledger.payments import Payment, Payments, retried
+from holoptic.ledger.model import AccountKind, Refusal
+from holoptic.ledger.orders import OrderRefused, PaymentOrder, verify_order
+from holoptic.ledger.payments import Payment, Payments, order_transfer, retried
 from holoptic.ledger.ports import LedgerUnitOfWork, LedgerUnitOfWorkFactory
 
 MOST = 512  # orders in one batch: bounds a transaction's locks and a caller's wait
@@ -93,7 +93,7 @@ class PaymentDesk:
         """Verify every order, then apply those that hold as independent transfers."""
         refused = _verify(self._keys_of(uow, {order.payer for order, _ in orders}), orders, now)
         transfers = [
-            _transfer(order, now) for n, (order, _) in enumerate(orders) if n not in refused
+            order_transfer(order, now) for n, (order, _) in enumerate(orders) if n not in refused
         ]
         prepared = self._payments.prepare(uow, spec_in(uow, code), transfers, now, each=True)
         if prepared.changes is not None:
@@ -119,19 +119,10 @@ def _verify(
     refused: dict[int, OrderRefused] = {}
     for n, (order, signature) in enumerate(orders):
         try:
-            if (key := keys.get(order.payer)) is None:
-                raise SignatureInvalid(f"member {order.payer} has no signing key")
-            verify_order(order, signature, key, now)
+            verify_order(order, signature, keys.get(order.payer), now)
         except OrderRefused as error:
             refused[n] = error
     return refused
-
-
-def _transfer(order: PaymentOrder, now: datetime) -> Transfer:
-    code = order.currency
-    payer = account_id(code, AccountKind.MEMBER, order.payer)
-    payee = account_id(code, AccountKind.MEMBER, order.payee)
-    return Transfer(order.id, code, payer, payee, order.amount, order.category, at=now)
 
 
 def _unknown(answer: Answer) -> bool:

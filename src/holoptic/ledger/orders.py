@@ -77,8 +77,13 @@ def sign_order(order: PaymentOrder, private_key: bytes) -> bytes:
     return Ed25519PrivateKey.from_private_bytes(private_key).sign(order.message())
 
 
-def verify_order(order: PaymentOrder, signature: bytes, public_key: bytes, now: datetime) -> None:
-    """Raise ``SignatureInvalid`` or ``StaleOrder``; return quietly when the order holds."""
+def verify_order(
+    order: PaymentOrder, signature: bytes, public_key: bytes | None, now: datetime
+) -> None:
+    """Raise ``SignatureInvalid`` (also when the payer has no key) or ``StaleOrder``;
+    return quietly when the order holds."""
+    if public_key is None:
+        raise SignatureInvalid(f"member {order.payer} has no signing key", order=order.id)
     try:
         Ed25519PublicKey.from_public_bytes(public_key).verify(signature, order.message())
     except (InvalidSignature, ValueError):

@@ -24,7 +24,7 @@ from holoptic.ledger.book import Book
 from holoptic.ledger.currencies import spec_in
 from holoptic.ledger.invariants import check_changes
 from holoptic.ledger.model import AccountKind, Refusal, Result, Transfer
-from holoptic.ledger.orders import PaymentOrder, SignatureInvalid, verify_order
+from holoptic.ledger.orders import PaymentOrder, verify_order
 from holoptic.ledger.ports import LedgerUnitOfWork, LedgerUnitOfWorkFactory, StaleBook
 from holoptic.ledger.reserve import Coverage, needs_coverage
 from holoptic.ledger.state import Changes
@@ -82,10 +82,8 @@ class Payments:
         the spec, the key, the accounts and the write)."""
         now = self._clock.now()
         code = order.currency
-        payer = account_id(code, AccountKind.MEMBER, order.payer)
-        payee = account_id(code, AccountKind.MEMBER, order.payee)
-        transfer = Transfer(order.id, code, payer, payee, order.amount, order.category, at=now)
-        signed = {order.id: signature}
+        transfer = order_transfer(order, now)
+        payer, signed = transfer.debit, {order.id: signature}
 
         def work(uow: LedgerUnitOfWork) -> Payment:
             spec = spec_in(uow, code)
@@ -198,10 +196,15 @@ class Prepared:
 
 def verify_in(uow: LedgerUnitOfWork, order: PaymentOrder, signature: bytes, now: datetime) -> None:
     """Check a member's signed order against the payer's stored public key."""
-    key = uow.ledger.public_key(order.payer)
-    if key is None:
-        raise SignatureInvalid(f"member {order.payer} has no signing key")
-    verify_order(order, signature, key, now)
+    verify_order(order, signature, uow.ledger.public_key(order.payer), now)
+
+
+def order_transfer(order: PaymentOrder, now: datetime) -> Transfer:
+    """The transfer a payment order asks for: payer's member account to payee's."""
+    code = order.currency
+    payer = account_id(code, AccountKind.MEMBER, order.payer)
+    payee = account_id(code, AccountKind.MEMBER, order.payee)
+    return Transfer(order.id, code, payer, payee, order.amount, order.category, at=now)
 
 
 class CurrencyRules:
