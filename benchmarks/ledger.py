@@ -614,7 +614,7 @@ def print_daily(daily: dict[str, dict[str, Any]], args: argparse.Namespace) -> N
         f"transfer per charged account, in batches of {DAILY_BATCH:,}, each step one SQL "
         f"statement per batch. Dividend (Ğ1-like, 10.00 on its first day): "
         f"{args.accounts:,} members, their accounts opened during the setup (the flow "
-        f"opens any missing one in one statement per batch). Setup (bulk inserts of "
+        f"opens any missing one in one statement before its batches). Setup (bulk inserts of "
         f"members, accounts, balances and seed transfers) is not timed; "
         f"books.check passed on both currencies."
     )
