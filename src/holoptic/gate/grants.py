@@ -71,8 +71,8 @@ class GrantKeeper:
         now: datetime,
         existing: list[Grant],
         read: Sequence[Rule] = (),
-    ) -> str:
-        """The id of an active grant covering this permitted use, created if needed.
+    ) -> Grant:
+        """An active grant covering this permitted use, created if needed.
 
         ``read``: the member's rules already read in this transaction (a rule not among
         them is read again)."""
@@ -83,10 +83,10 @@ class GrantKeeper:
                 and grant.aggregation is query.aggregation
                 and set(decision.permitted) <= set(grant.categories)
             ):
-                return grant.id
+                return grant
         grant = self._new_grant(member_id, consumer, query, decision, now, read)
         self._uow.grants.add(grant)
-        return grant.id
+        return grant
 
     def _new_grant(
         self,
