@@ -56,6 +56,9 @@ class GrantRepository(Protocol):
 
 class UseRepository(Protocol):
     def add_use(self, use: StoredUse, members: Sequence[MemberUse], at: datetime) -> None: ...
+    def add_uses(
+        self, uses: Sequence[tuple[StoredUse, Sequence[MemberUse]]], at: datetime
+    ) -> None: ...
     def get_use(self, use_id: str) -> StoredUse | None: ...
     def member_history(
         self, member_id: str, limit: int, offset: int

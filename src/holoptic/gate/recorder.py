@@ -57,16 +57,19 @@ class Recorder:
             for n, u in enumerate(d.uses)
         ]
         receipts = self._log.append_many_in(uow.trace, leaves)
-        outcomes, first = [], 0
+        outcomes, rows, first = [], [], 0
         for d in decided:
             logged = [u.logged_at(receipts[first + n].index) for n, u in enumerate(d.uses)]
             first += len(d.uses)
-            outcomes.append(self._store(uow, d, logged, now))
+            stored, outcome = self._outcome(d, logged, now)
+            rows.append((stored, logged))
+            outcomes.append(outcome)
+        uow.uses.add_uses(rows, now)
         return outcomes
 
-    def _store(
-        self, uow: GateUnitOfWork, d: Decided, logged: list[MemberUse], now: datetime
-    ) -> UseOutcome:
+    def _outcome(
+        self, d: Decided, logged: list[MemberUse], now: datetime
+    ) -> tuple[StoredUse, UseOutcome]:
         query = d.query
         outcome = Outcome.PERMIT if d.release is not None else Outcome.DENY
         indexes = tuple(u.leaf_index for u in logged)
@@ -81,8 +84,7 @@ class Recorder:
             len(logged),
             now,
         )
-        uow.uses.add_use(stored, logged, now)
-        return UseOutcome(
+        return stored, UseOutcome(
             use_id=d.use_id,
             consumer_id=d.consumer.id,
             outcome=outcome,

@@ -127,13 +127,29 @@ class SqlUseRepository:
         self._c = connection
 
     def add_use(self, use: StoredUse, members: Sequence[MemberUse], at: datetime) -> None:
-        when = bound_time(self._c, use.created_at)
-        request = json.dumps(use.request, sort_keys=True)
-        row = (use.id, use.consumer_id, use.purpose, use.aggregation, use.decision, request)
-        driver_write(self._c, _INSERT_USE, [(*row, use.first_leaf, use.leaf_count, when)])
-        if members:
-            stamp = bound_time(self._c, at)
-            driver_write(self._c, _INSERT_PART, [_member_row(use.id, m, stamp) for m in members])
+        self.add_uses([(use, members)], at)
+
+    def add_uses(self, uses: Sequence[tuple[StoredUse, Sequence[MemberUse]]], at: datetime) -> None:
+        """Uses and their members' parts, each table in one statement run per row."""
+        stamp = bound_time(self._c, at)
+        rows = [
+            (
+                use.id,
+                use.consumer_id,
+                use.purpose,
+                use.aggregation,
+                use.decision,
+                json.dumps(use.request, sort_keys=True),
+                use.first_leaf,
+                use.leaf_count,
+                bound_time(self._c, use.created_at),
+            )
+            for use, _ in uses
+        ]
+        driver_write(self._c, _INSERT_USE, rows)
+        parts = [_member_row(use.id, m, stamp) for use, members in uses for m in members]
+        if parts:
+            driver_write(self._c, _INSERT_PART, parts)
 
     def get_use(self, use_id: str) -> StoredUse | None:
         row = self._c.execute(select(t.uses).where(t.uses.c.id == use_id)).mappings().first()
