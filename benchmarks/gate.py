@@ -2,13 +2,16 @@
 
 A decision is one ``Gate.request``: verify the consumer's token, read the member's
 rules and grants, decide, create or reuse the grant, decrypt and release a small item,
-append one log leaf and record the use, all in one write transaction. There is no peer
+append one log leaf and record the use, all in one write transaction. Two runs: one
+client asking one request after another (each request has the transaction to itself),
+then ``--clients`` clients asking at once, as a web worker's threads do under load
+(requests that arrive together share a transaction: ``Gate.settle``). There is no peer
 to run beside it, so the baseline is the floor any durable decision pays: the same
 number of plain ``sqlite3`` transactions (same pragmas: WAL, ``synchronous=NORMAL``),
 each inserting one row the size of an average leaf and committing. The issue's goal is
 2,000 decisions/s.
 
-    python3 -m uv run python benchmarks/gate.py --decisions 5000 --threads 1
+    python3 -m uv run python benchmarks/gate.py --decisions 5000 --clients 16
 """
 
 from __future__ import annotations
@@ -237,17 +240,24 @@ def check(commons: Commons, outcomes: list[UseOutcome], size_before: int) -> dic
     }
 
 
-def table(args: argparse.Namespace, ours: Run, floor: Run, facts: dict[str, Any]) -> str:
+def table(
+    args: argparse.Namespace, alone: Run, ours: Run, floor: Run, facts: dict[str, Any]
+) -> str:
     count = len(ours.latencies)
     rows = [
-        f"{count:,} single-member requests from {args.threads} thread(s); {args.members} "
-        f"members, {args.deny_share:.0%} with a prohibition; SQLite {sqlite3.sqlite_version}, "
+        f"{count:,} single-member requests per run; {args.members} members, "
+        f"{args.deny_share:.0%} with a prohibition; SQLite {sqlite3.sqlite_version}, "
         f"Python {platform.python_version()}\n",
         "| run | operations | s | per s | mean ms | p50 ms | p99 ms | max ms |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, run in (
-        ("Holoptic gate decisions", ours),
+        ("Holoptic gate decisions, 1 client", alone),
+        (
+            f"Holoptic gate decisions, {args.clients} clients at once "
+            f"({facts['per_batch']:.1f} requests per transaction)",
+            ours,
+        ),
         (f"plain SQLite insert + commit ({facts['leaf_bytes']} B row)", floor),
     ):
         rows.append(
@@ -258,8 +268,9 @@ def table(args: argparse.Namespace, ours: Run, floor: Run, facts: dict[str, Any]
         )
     permits = facts["permits"]
     rows.append(
-        f"\nGoal {GOAL:,} decisions/s: {ours.rate / GOAL:.2f}× "
-        f"({'met' if ours.rate >= GOAL else 'not met'}). A decision costs "
+        f"\nGoal {GOAL:,} decisions/s: {ours.rate / GOAL:.2f}× with {args.clients} clients "
+        f"({'met' if ours.rate >= GOAL else 'not met'}), {alone.rate / GOAL:.2f}× with one. "
+        f"A decision costs "
         f"{floor.rate / ours.rate:.1f}× a plain durable commit. {permits:,} permits, "
         f"{count - permits:,} denies; the log holds {facts['size']:,} leaves "
         f"(one per decision, warm-up included), audited in {facts['audit']:.2f} s."
@@ -271,7 +282,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=200)
     parser.add_argument("--decisions", type=int, default=5_000)
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--clients", type=int, default=16, help="clients asking at once")
     parser.add_argument("--per-day", type=int, default=48, help="points per day in an item")
     parser.add_argument("--deny-share", type=float, default=0.1, help="members who prohibit")
     parser.add_argument("--warm-up", type=int, default=50, help="requests before timing")
@@ -287,8 +298,17 @@ def main() -> None:
         picks = [rng.choice(commons.members) for _ in range(args.decisions)]
         run_gate(commons, warm, 1)  # lazy services, caches, first grants
         size_before = commons.services.log.state().size
-        ours, outcomes = run_gate(commons, picks, args.threads)
-        facts = check(commons, outcomes, size_before)
+        alone, outcomes = run_gate(commons, picks, 1)
+        check(commons, outcomes, size_before)
+        group = commons.services.gate.group
+        size_before, batches, requests = (
+            commons.services.log.state().size,
+            group.batches,
+            group.requests,
+        )
+        ours, outcomes = run_gate(commons, picks, args.clients)
+        per_batch = (group.requests - requests) / (group.batches - batches)
+        facts = check(commons, outcomes, size_before) | {"per_batch": per_batch}
         groups = [
             rng.sample(commons.members, args.batch)
             for _ in range(max(1, args.decisions // args.batch))
@@ -297,10 +317,8 @@ def main() -> None:
         if not commons.services.log.audit().ok:
             raise SystemExit("the log audit failed after the batched run")
         commons.services.close()
-        floor = run_baseline(
-            Path(tmp) / "plain.db", args.decisions, facts["leaf_bytes"], args.threads
-        )
-    print(table(args, ours, floor, facts))
+        floor = run_baseline(Path(tmp) / "plain.db", args.decisions, facts["leaf_bytes"], 1)
+    print(table(args, alone, ours, floor, facts))
     rate = decided / batched.seconds
     print(
         f"\nBatched: {len(groups):,} requests naming {args.batch} members each, "
