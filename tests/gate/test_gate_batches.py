@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Sequence
 from typing import Any
 
+import pytest
 from sqlalchemy import text
 
 from holoptic.gate.model import Refusal, UseOutcome, UseQuery
@@ -75,7 +77,10 @@ def test_a_mixed_batch_is_answered_request_by_request_as_alone(commons: Commons)
     assert log.audit().ok
 
 
-def test_one_failing_request_does_not_fail_the_batch(commons: Commons) -> None:
+def test_one_failing_request_does_not_fail_the_batch(
+    commons: Commons, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="holoptic.gate.service")
     m = commons.members
     for member in m[:2]:
         commons.permit(member, categories=frozenset({LOCATION}))
@@ -88,6 +93,7 @@ def test_one_failing_request_does_not_fail_the_batch(commons: Commons) -> None:
     assert isinstance(bad, Exception)
     assert log.state().size == before + 1  # the failed request left nothing
     assert log.audit().ok
+    assert "a batch of 2 uses failed (MemberKeyDestroyed" in caplog.text
 
 
 def test_concurrent_requests_share_transactions_and_lose_nothing(commons: Commons) -> None:

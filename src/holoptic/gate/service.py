@@ -15,6 +15,7 @@ each request is settled again on its own, so one request's failure is its own.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -42,6 +43,7 @@ from holoptic.vault.model import DataItem
 from holoptic.vault.records import decode_lines
 from holoptic.vault.service import VaultService, new_id
 
+log = logging.getLogger(__name__)
 TOUCH_EVERY = timedelta(minutes=1)
 MOST = 64  # requests settled in one transaction: bounds a caller's wait
 
@@ -115,8 +117,8 @@ class Gate:
         if len(batch) > 1:
             try:
                 return list(self._together(batch))
-            except Exception:  # noqa: S110 (settled again one by one: each hears its own)
-                pass
+            except Exception as error:  # settled again one by one: each hears of its own
+                log.info("a batch of %d uses failed (%r): settling each alone", len(batch), error)
         return [self._alone(asked) for asked in batch]
 
     def _alone(self, asked: Asked) -> UseOutcome | BaseException:
