@@ -6,6 +6,7 @@ import logging
 import threading
 import time
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -13,9 +14,11 @@ from sqlalchemy import text
 
 from holoptic.gate.model import Refusal, UseOutcome, UseQuery
 from holoptic.gate.service import Asked
-from holoptic.rules.model import Aggregation, ConsumerType, Outcome
+from holoptic.rules.model import Aggregation, ConsumerType, Outcome, Period
 from holoptic.vault.service import new_id
 from tests.gate.conftest import GPS, LOCATION, PLANNING, PUBLIC_BENEFIT, Commons
+
+DAY_THREE = Period(datetime(2025, 6, 3, tzinfo=UTC), datetime(2025, 6, 4, tzinfo=UTC))
 
 
 def asked(commons: Commons, *members: str, token: str | None = None, **fields: Any) -> Asked:
@@ -46,6 +49,8 @@ def mixed_batch(commons: Commons) -> list[Asked]:
         asked(commons, m[3], m[4]),
         asked(commons, m[2], aggregation=Aggregation.PSEUDONYMISED),
         asked(commons, m[0], m[2], m[3], aggregation=Aggregation.AGGREGATE),
+        asked(commons, m[3], period=DAY_THREE),  # only the items of that day
+        asked(commons, m[4], period=DAY_THREE),  # decided with the one above
     ]
 
 
@@ -71,6 +76,10 @@ def test_a_mixed_batch_is_answered_request_by_request_as_alone(commons: Commons)
     assert first.members[0].grant_id == second.members[0].grant_id
     grants = commons.services.grants.grants(commons.members[0])
     assert len([g for g in grants if g.aggregation is Aggregation.RAW]) == 1
+    by_day = together[-1]
+    assert isinstance(by_day, UseOutcome) and by_day.released is not None
+    [(_, items)] = [(r["member"], r["items"]) for r in by_day.released["members"]]
+    assert [item["day"] for item in items] == ["2025-06-03"]
     # The same requests again, one at a time (the grants now exist and are reused).
     alone = [gate.settle([Asked(new_id(), a.query, a.token, a.consumer_id)])[0] for a in batch]
     assert [answer(o) for o in together] == [answer(o) for o in alone]
