@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
+from functools import lru_cache
 from itertools import chain
 from typing import Any
 
@@ -24,7 +25,7 @@ from sqlalchemy import Connection, Insert, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from holoptic.db import schema as t
-from holoptic.db.repos.raw import driver_rows, driver_write, marks
+from holoptic.db.repos.raw import bound_time, driver_rows, driver_write, marks
 from holoptic.db.repos.vault import must_utc
 from holoptic.trace.errors import DuplicateUse
 from holoptic.trace.merkle import HASH_SIZE, NodeKey
@@ -37,6 +38,14 @@ LEAF_COLUMNS = ("leaf_index", "hashes", "leaf_bytes", "use_id", "created_at")
 READ_STATE = f"SELECT 0, size, peaks FROM log_state WHERE id = {STATE_ID}"  # noqa: S608
 READ_HASHES = "SELECT 1, leaf_index, hashes FROM log_leaves WHERE leaf_index IN ({marks})"
 Found = dict[NodeKey, bytes]
+
+
+@lru_cache(maxsize=ROWS_PER_INSERT)
+def _insert_leaves(count: int) -> str:
+    """The INSERT of ``count`` leaf rows, ``?``-marked (constant names, never input)."""
+    row = f"({marks(len(LEAF_COLUMNS))})"
+    names = ", ".join(LEAF_COLUMNS)
+    return f"INSERT INTO log_leaves ({names}) VALUES {', '.join([row] * count)}"  # noqa: S608
 
 
 def _leaf(row: Mapping[Any, Any]) -> StoredLeaf:
@@ -95,32 +104,22 @@ class SqlTraceRepository:
 
     def add_leaves(self, leaves: LeafColumns, created_at: datetime) -> None:
         """Multi-row INSERTs of ``ROWS_PER_INSERT`` leaves (a leaf's nodes ride along in its
-        ``hashes``): on SQLite a quarter less CPU per leaf than ``executemany``."""
-        stamp = self._literal(created_at)  # one time per call, not one bound per row
+        ``hashes``): on SQLite a quarter less CPU per leaf than ``executemany``. The time
+        is bound with each row, not written into the text: a text that changed with every
+        append made SQLite prepare the statement again each time (130 µs for 200 rows)."""
+        count = len(leaves.indexes)
+        stamps = [bound_time(self._c, created_at)] * min(count, ROWS_PER_INSERT)
         columns = (leaves.indexes, leaves.hashes, leaves.leaf_bytes, leaves.use_ids)
         try:
-            for start in range(0, len(leaves.indexes), ROWS_PER_INSERT):
+            for start in range(0, count, ROWS_PER_INSERT):
                 chunk = [column[start : start + ROWS_PER_INSERT] for column in columns]
-                query = self._insert_leaves(len(chunk[0]), stamp)
-                values = tuple(chain.from_iterable(zip(*chunk, strict=True)))
-                driver_write(self._c, query, [values])
+                rows = len(chunk[0])
+                values = tuple(chain.from_iterable(zip(*chunk, stamps[:rows], strict=True)))
+                driver_write(self._c, _insert_leaves(rows), [values])
         except self._c.dialect.loaded_dbapi.IntegrityError as error:  # the driver's own
             if "use_id" not in str(error):
                 raise
             raise DuplicateUse("a use id is already in the log (each use is logged once)") from None
-
-    def _insert_leaves(self, count: int, stamp: str) -> str:
-        row = f"({self._marks(len(LEAF_COLUMNS) - 1)}, {stamp})"
-        names = ", ".join(LEAF_COLUMNS)  # constant names, never input
-        return f"INSERT INTO log_leaves ({names}) VALUES {', '.join([row] * count)}"  # noqa: S608
-
-    def _literal(self, value: datetime) -> str:
-        """A time as an SQL literal, written by SQLAlchemy's DateTime type for the dialect
-        (from a datetime: never input)."""
-        kind = t.log_leaves.c.created_at.type.dialect_impl(self._c.dialect)
-        literal = kind.literal_processor(self._c.dialect)
-        assert literal is not None
-        return str(literal(value))
 
     def nodes(self, keys: Collection[NodeKey]) -> Found:
         return self._read(keys, with_state=False)[1]
