@@ -42,6 +42,7 @@ _ACCOUNTS = (
 )
 _ACCOUNTS_BY_ID = _ACCOUNTS + "WHERE id IN ({ids}) ORDER BY id"
 _ACCOUNTS_OF_CURRENCY = _ACCOUNTS + "WHERE currency = ? ORDER BY id"
+_EXISTING_TRANSFERS = "SELECT id FROM ledger_transfers WHERE id IN ({ids})"
 
 
 def _account(row: Mapping[Any, Any]) -> Account:
@@ -155,8 +156,12 @@ class SqlLedgerRepository(LedgerReads, LedgerFlows):
         accounts, balances = self._accounts_and_balances(account_ids, located=located)
         transfers: list[Transfer] = []
         for ids in _chunks(transfer_ids):
-            rows = self._c.execute(select(t.ledger_transfers).where(T.id.in_(ids)))
-            transfers.extend(transfer_from_row(row) for row in rows.mappings())
+            # Mostly new ids: ask which exist at the driver, read only those in full.
+            sql = _EXISTING_TRANSFERS.format(ids=marks(len(ids)))
+            existing = [row[0] for row in driver_rows(self._c, sql, ids)]
+            if existing:
+                rows = self._c.execute(select(t.ledger_transfers).where(T.id.in_(existing)))
+                transfers.extend(transfer_from_row(row) for row in rows.mappings())
         # a pending row exists only with its transfer: ids not found need no query
         pendings = self._pendings({x.id for x in transfers})
         return BookState(tuple(accounts), balances, tuple(transfers), tuple(pendings), located)
