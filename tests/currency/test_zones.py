@@ -105,3 +105,15 @@ def test_distance_is_symmetric_and_bounded(a: float, b: float, c: float, d: floa
     there = distance_m(a, b, c, d)
     assert there == pytest.approx(distance_m(c, d, a, b), abs=1e-6)
     assert 0 <= there <= math.pi * EARTH_RADIUS_M + 1e-6
+
+
+def test_places_remember_each_perimeter_apart_and_judge_a_new_place_afresh() -> None:
+    from holoptic.ledger.payments import Places
+
+    small = Perimeter((Circle("valmont", 5.0, 45.0, 15_000.0),))
+    wide = Perimeter((Circle("region", 5.0, 45.0, 150_000.0),))
+    places, near, far = Places(), (5.01, 45.01), (5.9, 45.0)  # about 1.4 km and 71 km
+    assert places.inside(small, near) and not places.inside(small, far)
+    assert places.inside(wide, far)  # another perimeter: not the answer remembered above
+    assert not places.inside(small, far) and places.inside(small, near)  # remembered
+    assert places.inside(Perimeter((Circle("valmont", 5.0, 45.0, 15_000.0),)), near)

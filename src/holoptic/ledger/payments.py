@@ -76,6 +76,7 @@ class Payments:
         self._uow = uow
         self._specs = specs
         self._clock = clock
+        self._places = Places()
 
     def pay(self, order: PaymentOrder, signature: bytes) -> Payment:
         """Verify the order's signature, then apply it as one transfer (one transaction:
@@ -153,7 +154,7 @@ class Payments:
         state = uow.ledger.state(accounts, ids)
         book = Book.from_state(state)
         coverage = Coverage.of(spec, book, uow.ledger.redeemable(spec.code)) if covered else None
-        rules = CurrencyRules(spec, state.locations, coverage)
+        rules = CurrencyRules(spec, state.locations, coverage, self._places)
         applied = book.apply(batch, now, rules.check)
         if applied.changes.empty:
             return Prepared(list(applied.results), book, None)
@@ -215,10 +216,12 @@ class CurrencyRules:
         spec: CurrencySpec,
         locations: Mapping[str, tuple[float, float]],
         coverage: Coverage | None = None,
+        places: Places | None = None,
     ) -> None:
         self._spec = spec
         self._locations = locations  # of the batch's accounts, read with them
         self._coverage = coverage
+        self._places = places or Places()
         self._inside: dict[str, bool] = {}  # per account: a batch pays the same ones often
 
     def check(self, transfer: Transfer, book: Book) -> Refusal | None:
@@ -240,6 +243,30 @@ class CurrencyRules:
         """Whether the account is located inside the perimeter (unknown: outside)."""
         if (known := self._inside.get(account)) is None:
             where = self._locations.get(account)
-            known = where is not None and zones.inside(perimeter, *where)
+            known = where is not None and self._places.inside(perimeter, where)
             self._inside[account] = known
         return known
+
+
+class Places:
+    """Which places lie inside which perimeter, remembered across batches: the same
+    members are paid batch after batch, and a place is a pair of coordinates, so a moved
+    account is simply a new place. Bounded: forgotten whole when full."""
+
+    MOST = 100_000
+
+    def __init__(self) -> None:
+        self._known: dict[Perimeter, dict[tuple[float, float], bool]] = {}
+        self._last: tuple[Perimeter, dict[tuple[float, float], bool]] | None = None
+
+    def inside(self, perimeter: Perimeter, where: tuple[float, float]) -> bool:
+        if self._last is not None and self._last[0] is perimeter:  # no hash of the zones
+            known = self._last[1]
+        else:
+            known = self._known.setdefault(perimeter, {})
+            self._last = (perimeter, known)
+        if (inside := known.get(where)) is None:
+            if len(known) >= self.MOST:
+                known.clear()
+            inside = known[where] = zones.inside(perimeter, *where)
+        return inside
