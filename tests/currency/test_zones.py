@@ -17,6 +17,7 @@ from holoptic.currency.zones import (
     polygon_problems,
     zone_of,
 )
+from holoptic.ledger.payments import Places
 from tests.currency.strategies import convex_polygons
 
 SQUARE = Polygon("square", ((0.0, 0.0), (2.0, 0.0), (2.0, 2.0), (0.0, 2.0)))
@@ -108,8 +109,6 @@ def test_distance_is_symmetric_and_bounded(a: float, b: float, c: float, d: floa
 
 
 def test_places_remember_each_perimeter_apart_and_judge_a_new_place_afresh() -> None:
-    from holoptic.ledger.payments import Places
-
     small = Perimeter((Circle("valmont", 5.0, 45.0, 15_000.0),))
     wide = Perimeter((Circle("region", 5.0, 45.0, 150_000.0),))
     places, near, far = Places(), (5.01, 45.01), (5.9, 45.0)  # about 1.4 km and 71 km
