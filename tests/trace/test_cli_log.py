@@ -51,7 +51,7 @@ def test_key_and_checkpoint(ready: Cli) -> None:
 def test_a_proof_verifies_offline(ready: Cli, tmp_path: Path) -> None:
     append(ready, 9)
     key, checkpoint = files(ready, tmp_path)
-    document = ready.json("log", "proof", "--use", "use-4")
+    document = ready.json("log", "proof", "--index", "4")
     assert set(document) == {"leaf_index", "tree_size", "leaf", "proof", "checkpoint"}
     assert (document["leaf_index"], document["tree_size"]) == (4, 9)
     assert document["checkpoint"] == checkpoint.read_text()
@@ -101,11 +101,11 @@ def test_a_row_changed_in_the_database_is_detected(ready: Cli, tmp_path: Path) -
     with ready.raw_engine() as engine, engine.begin() as connection:
         connection.execute(
             update(schema.log_leaves)
-            .where(schema.log_leaves.c.use_id == "use-7")
+            .where(schema.log_leaves.c.leaf_index == 7)
             .values(leaf_bytes=canonical({"use_id": "use-7", "purpose": "dpv:Marketing", "n": 7}))
         )
     proof = tmp_path / "proof.json"
-    proof.write_text(ready.ok("log", "proof", "--use", "use-7", "--json").stdout)
+    proof.write_text(ready.ok("log", "proof", "--index", "7", "--json").stdout)
     verify = ["log", "verify", "--checkpoint", str(checkpoint), "--key", str(key)]
     failed = ready(*verify, "--proof", str(proof), **OFFLINE)
     assert failed.exit_code == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -10,6 +11,8 @@ from sqlalchemy import delete, event, inspect, select, update
 
 from holoptic.bootstrap import Services
 from holoptic.db import schema
+from holoptic.db.uow import SqlUnitOfWork
+from holoptic.gate.ports import StoredUse
 from holoptic.trace import merkle
 from holoptic.trace.canonical import canonical
 from holoptic.trace.checkpoint import verify_checkpoint
@@ -51,7 +54,7 @@ def test_appends_return_consecutive_indexes_and_rfc_leaf_hashes(log: UsageLog) -
     assert [first.index, *(r.index for r in rest)] == [0, 1, 2]
     assert first.leaf_hash == merkle.leaf_hash(canonical(leaf(0)))
     stored = log.leaves(0, 10)
-    assert [s.use_id for s in stored] == ["use-0", "use-1", "use-2"]
+    assert [json.loads(s.leaf_bytes)["use_id"] for s in stored] == ["use-0", "use-1", "use-2"]
     assert stored[0].leaf_bytes == canonical(leaf(0))
 
 
@@ -137,13 +140,36 @@ def fill_forged(services: Services, size: int, forged_index: int) -> bytes:
     return border.root()
 
 
-def test_proof_for_use_verifies_offline(log: UsageLog) -> None:
+def record(uow: SqlUnitOfWork, use_id: str, first: int, count: int) -> None:
+    """What the gate writes beside a use's leaves: the row that says which they are."""
+    at = datetime(2026, 5, 1, 12, tzinfo=UTC)
+    stored = StoredUse(use_id, None, "dpv:ServiceProvision", "raw", "permit", {}, first, count, at)
+    uow.uses.add_use(stored, [], at)
+
+
+def test_proof_for_use_verifies_offline(services: Services, log: UsageLog) -> None:
     fill(log, 11)
+    with services.uow(write=True) as uow:
+        record(uow, "use-4", 4, 1)
+        record(uow, "three-parts", 5, 3)
     found = log.proof_for_use("use-4")
     included = verify_inclusion_document(found.checkpoint, log.verifier(), found.document())
     assert (included.leaf_index, included.checkpoint.size) == (4, 11)
-    with pytest.raises(UseNotLogged):
-        log.proof_for_use("nobody")
+    assert log.leaf_for_use("three-parts").index == 5
+    assert log.leaf_for_use("three-parts#2").index == 7
+    for missing in ("nobody", "use-0", "three-parts#3", "three-parts#x", "use-4#-1"):
+        with pytest.raises(UseNotLogged):
+            log.leaf_for_use(missing)
+
+
+def test_a_use_recorded_twice_leaves_the_log_as_it_was(services: Services, log: UsageLog) -> None:
+    fill(log, 3)
+    with services.uow(write=True) as uow:
+        record(uow, "use-1", log.append_in(uow.trace, leaf(1)).index, 1)
+    before = log.state()
+    with pytest.raises(DuplicateUse), services.uow(write=True) as uow:
+        record(uow, "use-1", log.append_in(uow.trace, leaf(1)).index, 1)
+    assert log.state() == before and len(log.leaves(0, 10)) == 4
 
 
 def test_the_audit_detects_a_row_changed_in_the_database(services: Services, log: UsageLog) -> None:
@@ -220,10 +246,6 @@ def test_append_in_belongs_to_the_callers_transaction(services: Services, log: U
 
 def test_bad_input(log: UsageLog) -> None:
     fill(log, 3)
-    with pytest.raises(DuplicateUse):
-        log.append(leaf(1))
-    with pytest.raises(DuplicateUse):
-        log.append_many([{"use_id": "x"}, {"use_id": "x"}])
     with pytest.raises(InvalidLeaf):
         log.append({"n": float("nan")})
     with pytest.raises(InvalidLeaf):

@@ -49,9 +49,14 @@ state = sa.table(
 @pytest.fixture(params=BACKENDS)
 def engine_at_0005(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """A database migrated to 0005 only, holding a log in the old layout."""
-    if request.param == "sqlite":
+    yield from engine_at(request.param, tmp_path, "0005")
+
+
+def engine_at(backend: str, tmp_path: Path, revision: str) -> Iterator[Engine]:
+    """A new database on ``backend`` migrated to ``revision`` only (dropped afterwards)."""
+    if backend == "sqlite":
         engine = build_engine(f"sqlite:///{tmp_path / 'holoptic.db'}")
-        upgrade(engine, "0005")
+        upgrade(engine, revision)
         yield engine
         engine.dispose()
         return
@@ -63,7 +68,7 @@ def engine_at_0005(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[E
         if os.environ.get("CI") == "true":
             pytest.fail(f"{message} (CI=true requires PostgreSQL)", pytrace=False)
         pytest.skip(f"!!! POSTGRESQL HALF SKIPPED: {message}")
-    upgrade(engine, "0005")
+    upgrade(engine, revision)
     yield engine
     engine.dispose()
     _drop_schema(schema)
@@ -123,7 +128,7 @@ def test_upgrade_moves_the_nodes_into_the_leaf_rows(
         assert list(log.inclusion_proof(index, size).hashes) == path(index, ENTRIES[:size])
     for first, second in [(13, 30), (1, SIZE), (401, SIZE), (799, 801)]:
         assert list(log.consistency_proof(first, second).hashes) == proof(first, ENTRIES[:second])
-    assert log.leaf_for_use("use-9").leaf_bytes == ENTRIES[9]
+    assert log.leaves(9, 10)[0].leaf_bytes == ENTRIES[9]
     assert log.audit().ok
     receipt = log.append({"use_id": "after the migration"})
     assert receipt.index == SIZE and log.audit().ok
@@ -146,14 +151,13 @@ def test_downgrade_restores_the_old_layout(engine_at_0005: Engine) -> None:
         config.attributes["connection"] = connection
         command.downgrade(config, "0005")
     with engine_at_0005.connect() as connection:
+        c = old_leaves.c
         stored_leaves = connection.execute(
-            sa.select(old_leaves.c.leaf_index, old_leaves.c.leaf_hash).order_by(
-                old_leaves.c.leaf_index
-            )
+            sa.select(c.leaf_index, c.leaf_hash, c.use_id).order_by(c.leaf_index)
         ).all()
         stored_nodes = connection.execute(sa.select(old_nodes.c.node_id, old_nodes.c.hash)).all()
-    assert [(i, bytes(h)) for i, h in stored_leaves] == [
-        (r["leaf_index"], r["leaf_hash"]) for r in leaves
+    assert [(i, bytes(h), u) for i, h, u in stored_leaves] == [
+        (r["leaf_index"], r["leaf_hash"], r["use_id"]) for r in leaves
     ]
     assert sorted((i, bytes(h)) for i, h in stored_nodes) == sorted(
         (r["node_id"], r["hash"]) for r in nodes

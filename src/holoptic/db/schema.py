@@ -247,14 +247,13 @@ LogIndex = BigInteger().with_variant(Integer(), "sqlite")
 # ``hashes``: the leaf hash, then the hash of every complete subtree this leaf's append
 # completed, smallest first (32 bytes each; one per trailing 1 bit of leaf_index). So
 # node (level, index) is in the row of leaf (index+1)·2^level − 1, at 32·level: an append
-# is one row, and a proof's nodes come back from one indexed IN (...) query.
+# is one row, and a proof's nodes come back from one indexed IN (...) query. The use id
+# and time are in leaf_bytes; which leaves a use got is in ``uses`` (first_leaf).
 log_leaves = Table(
     "log_leaves",
     metadata,
     Column("leaf_index", LogIndex, primary_key=True, autoincrement=False),
     Column("leaf_bytes", LargeBinary, nullable=False),  # RFC 8785 canonical JSON
-    Column("use_id", String(64), unique=True),
-    _ts("created_at"),
     Column("hashes", LargeBinary, nullable=False),
 )
 

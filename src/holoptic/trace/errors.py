@@ -66,7 +66,7 @@ class InvalidLeaf(InvalidInput):
 
 
 class DuplicateUse(Conflict):
-    """A use id that is already in the log: each use is logged once."""
+    """A use id the gate already recorded: each use is logged once (``uses.id``)."""
 
     code = "log.duplicate_use"
 

@@ -40,7 +40,6 @@ from holoptic.trace.model import (
     StoredCheckpoint,
     StoredLeaf,
     UseProof,
-    leaf_use_id,
 )
 from holoptic.trace.ports import TraceRepository, TraceUnitOfWorkFactory
 
@@ -72,12 +71,11 @@ class UsageLog:
     ) -> LeafReceipts:
         """Append leaves in order, inside the caller's transaction: one row per leaf,
         holding the hashes of the subtrees it completes, and the state row."""
-        data, use_ids, hashed = _encode(leaves)  # before locking: keep the lock short
+        data, hashed = _encode(leaves)  # before locking: keep the lock short
         state = repo.lock()
         border = merkle.CompactRange(state.size, list(state.peaks))
         indexes = range(state.size, state.size + len(data))
-        rows = LeafColumns(indexes, border.push_many(hashed), data, use_ids)
-        repo.add_leaves(rows, self._clock.now())
+        repo.add_leaves(LeafColumns(indexes, border.push_many(hashed), data))
         repo.save_state(LogState(border.size, tuple(border.peaks)))
         return LeafReceipts(state.size, hashed)
 
@@ -111,13 +109,14 @@ class UsageLog:
             return uow.trace.leaves(start, min(end, start + MAX_PAGE, size))
 
     def leaf_for_use(self, use_id: str) -> StoredLeaf:
+        """The first leaf of a use, or with ``use#n`` the leaf of its part ``n``."""
+        name, _, part = use_id.partition("#")
         with self._uow() as uow:
-            leaf = uow.trace.leaf_by_use(use_id)
-            if leaf is None and "#" not in use_id:
-                leaf = uow.trace.leaf_by_use(f"{use_id}#0")  # the first part of a use
-        if leaf is None:
-            raise UseNotLogged(f"no leaf of the log is for use {use_id}", use_id=use_id)
-        return leaf
+            found = uow.trace.use_leaves(name)
+            offset = int(part) if part.isdigit() else -1 if part else 0
+            if found is None or not 0 <= offset < found[1]:
+                raise UseNotLogged(f"no leaf of the log is for use {use_id}", use_id=use_id)
+            return uow.trace.leaves(found[0] + offset, found[0] + offset + 1)[0]
 
     def inclusion_proof(self, index: int, size: int | None = None) -> InclusionProof:
         with self._uow() as uow:
@@ -189,11 +188,9 @@ class UsageLog:
             return audit_log(uow.trace, verifier)
 
 
-def _encode(
-    leaves: Iterable[Mapping[str, Any]],
-) -> tuple[list[bytes], list[str | None], list[bytes]]:
-    """The leaves' canonical bytes, use ids and leaf hashes, column by column (each
-    column in one comprehension: this is the append's hot path)."""
+def _encode(leaves: Iterable[Mapping[str, Any]]) -> tuple[list[bytes], list[bytes]]:
+    """The leaves' canonical bytes and leaf hashes, column by column (each column in one
+    comprehension: this is the append's hot path)."""
     leaves = list(leaves)
     for leaf in leaves:
         if type(leaf) is not dict and not isinstance(leaf, Mapping):  # dict: no ABC check
@@ -202,12 +199,8 @@ def _encode(
     largest = max(map(len, data), default=0)
     if largest > MAX_LEAF_BYTES:
         raise InvalidLeaf(f"a leaf holds at most {MAX_LEAF_BYTES} bytes, not {largest}")
-    use_ids = [leaf_use_id(leaf) for leaf in leaves]
-    for use_id in use_ids:
-        if use_id is not None and not 0 < len(use_id) <= 64:
-            raise InvalidLeaf("a use id has 1 to 64 characters")
     hashed = [sha256(LEAF_PREFIX + encoded).digest() for encoded in data]
-    return data, use_ids, hashed
+    return data, hashed
 
 
 def _prove(repo: TraceRepository, ranges: Sequence[merkle.Range], size: int) -> list[bytes]:

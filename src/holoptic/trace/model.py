@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from base64 import b64encode
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, overload
@@ -48,13 +48,12 @@ class LeafReceipts(Sequence[LeafReceipt]):
 
 @dataclass(frozen=True, slots=True)
 class StoredLeaf:
-    """One leaf as the log keeps it: the canonical bytes are what is hashed."""
+    """One leaf as the log keeps it: the canonical bytes are what is hashed. Its use id
+    and time are in those bytes, where they are covered by the tree."""
 
     index: int
     leaf_hash: bytes
     leaf_bytes: bytes
-    use_id: str | None
-    created_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +66,6 @@ class LeafColumns:
     indexes: Sequence[int]  # a range when appending
     hashes: Sequence[bytes]
     leaf_bytes: Sequence[bytes]
-    use_ids: Sequence[str | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,13 +179,3 @@ def use_leaf(
     }
     leaf.update(extra)
     return leaf
-
-
-def leaf_use_id(leaf: Mapping[str, Any]) -> str | None:
-    """The key a leaf is found by: its use id, with ``#part`` when a use has parts (one
-    leaf per member concerned)."""
-    value = leaf.get("use_id")
-    if not isinstance(value, str):
-        return None
-    part = leaf.get("part")
-    return f"{value}#{part}" if isinstance(part, int) and not isinstance(part, bool) else value

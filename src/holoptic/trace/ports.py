@@ -7,7 +7,6 @@ transaction as the release it records, so there is no release without its leaf.
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime
 from types import TracebackType
 from typing import Protocol
 
@@ -31,8 +30,8 @@ class TraceRepository(Protocol):
         ...
 
     def save_state(self, state: LogState) -> None: ...
-    def add_leaves(self, leaves: LeafColumns, created_at: datetime) -> None:
-        """Insert leaves with their hashes; a use id already logged raises ``DuplicateUse``."""
+    def add_leaves(self, leaves: LeafColumns) -> None:
+        """Insert leaves with their hashes."""
         ...
 
     def nodes(self, keys: Collection[NodeKey]) -> dict[NodeKey, bytes]:
@@ -49,7 +48,11 @@ class TraceRepository(Protocol):
         """Leaves ``[start, end)`` with every hash their rows hold (for the audit)."""
         ...
 
-    def leaf_by_use(self, use_id: str) -> StoredLeaf | None: ...
+    def use_leaves(self, use_id: str) -> tuple[int, int] | None:
+        """The first leaf and the number of leaves of a use, from the index of uses the
+        gate writes in the same transaction as their leaves (the log's rows name no use:
+        the use id is inside the leaf bytes)."""
+        ...
 
     def add_checkpoint(self, checkpoint: StoredCheckpoint) -> None: ...
     def last_checkpoint(self) -> StoredCheckpoint | None: ...

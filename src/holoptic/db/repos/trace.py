@@ -5,18 +5,21 @@ takes its row lock until the transaction ends; on SQLite any write takes the dat
 write lock (units of work that append open with ``BEGIN IMMEDIATE``, see ``db.engine``),
 so appenders queue up instead of forking the tree.
 
-Each leaf is one row: its bytes, its use id and ``hashes``, the leaf hash followed by the
+Each leaf is one row: its bytes and ``hashes``, the leaf hash followed by the
 hashes of the complete subtrees its append completed (node ``(level, index)`` lives in
 the row of leaf ``(index+1)·2^level − 1``, see ``merkle.stored_at``). The append and proof
 paths use raw driver SQL (multi-row INSERTs, one ``IN (...)`` query that also reads the
 state): at a million leaves their cost is per-row overhead, which SQLAlchemy's statement
 building would multiply. Everything else goes through SQLAlchemy Core.
+
+A leaf row names no use: the use id and time are inside its bytes. Which leaves a use
+got is in the gate's ``uses`` table, written in the same transaction (``use_leaves``);
+its primary key is what keeps a use from being logged twice.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from datetime import datetime
 from functools import lru_cache
 from itertools import chain
 from typing import Any
@@ -25,16 +28,15 @@ from sqlalchemy import Connection, Insert, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from holoptic.db import schema as t
-from holoptic.db.repos.raw import bound_time, driver_rows, driver_write, marks
+from holoptic.db.repos.raw import driver_rows, driver_write, marks
 from holoptic.db.repos.vault import must_utc
-from holoptic.trace.errors import DuplicateUse
 from holoptic.trace.merkle import HASH_SIZE, NodeKey
 from holoptic.trace.model import LeafColumns, LogState, StoredCheckpoint, StoredLeaf
 
 STATE_ID = 1
 CHUNK = 400  # leaf indexes per IN (...): well under every backend's parameter limit
-ROWS_PER_INSERT = 200  # 800 parameters: under SQLite's oldest limit (999)
-LEAF_COLUMNS = ("leaf_index", "hashes", "leaf_bytes", "use_id", "created_at")
+ROWS_PER_INSERT = 300  # 900 parameters: under SQLite's oldest limit (999)
+LEAF_COLUMNS = ("leaf_index", "hashes", "leaf_bytes")
 READ_STATE = f"SELECT 0, size, peaks FROM log_state WHERE id = {STATE_ID}"  # noqa: S608
 READ_HASHES = "SELECT 1, leaf_index, hashes FROM log_leaves WHERE leaf_index IN ({marks})"
 Found = dict[NodeKey, bytes]
@@ -53,8 +55,6 @@ def _leaf(row: Mapping[Any, Any]) -> StoredLeaf:
         row["leaf_index"],
         bytes(row["hashes"][:HASH_SIZE]),
         bytes(row["leaf_bytes"]),
-        row["use_id"],
-        must_utc(row["created_at"]),
     )
 
 
@@ -102,24 +102,15 @@ class SqlTraceRepository:
         query = f"UPDATE log_state SET size = {mark}, peaks = {mark} WHERE id = {STATE_ID}"  # noqa: S608
         driver_write(self._c, query, [(state.size, b"".join(state.peaks))])
 
-    def add_leaves(self, leaves: LeafColumns, created_at: datetime) -> None:
+    def add_leaves(self, leaves: LeafColumns) -> None:
         """Multi-row INSERTs of ``ROWS_PER_INSERT`` leaves (a leaf's nodes ride along in its
-        ``hashes``): on SQLite a quarter less CPU per leaf than ``executemany``. The time
-        is bound with each row, not written into the text: a text that changed with every
-        append made SQLite prepare the statement again each time (130 µs for 200 rows)."""
+        ``hashes``): on SQLite a quarter less CPU per leaf than ``executemany``."""
         count = len(leaves.indexes)
-        stamps = [bound_time(self._c, created_at)] * min(count, ROWS_PER_INSERT)
-        columns = (leaves.indexes, leaves.hashes, leaves.leaf_bytes, leaves.use_ids)
-        try:
-            for start in range(0, count, ROWS_PER_INSERT):
-                chunk = [column[start : start + ROWS_PER_INSERT] for column in columns]
-                rows = len(chunk[0])
-                values = tuple(chain.from_iterable(zip(*chunk, stamps[:rows], strict=True)))
-                driver_write(self._c, _insert_leaves(rows), [values])
-        except self._c.dialect.loaded_dbapi.IntegrityError as error:  # the driver's own
-            if "use_id" not in str(error):
-                raise
-            raise DuplicateUse("a use id is already in the log (each use is logged once)") from None
+        columns = (leaves.indexes, leaves.hashes, leaves.leaf_bytes)
+        for start in range(0, count, ROWS_PER_INSERT):
+            chunk = [column[start : start + ROWS_PER_INSERT] for column in columns]
+            values = tuple(chain.from_iterable(zip(*chunk, strict=True)))
+            driver_write(self._c, _insert_leaves(len(chunk[0])), [values])
 
     def nodes(self, keys: Collection[NodeKey]) -> Found:
         return self._read(keys, with_state=False)[1]
@@ -178,7 +169,7 @@ class SqlTraceRepository:
     def leaf_columns(self, start: int, end: int) -> LeafColumns:
         c = t.log_leaves.c
         query = (
-            select(c.leaf_index, c.hashes, c.leaf_bytes, c.use_id)
+            select(c.leaf_index, c.hashes, c.leaf_bytes)
             .where(c.leaf_index >= start, c.leaf_index < end)
             .order_by(c.leaf_index)
         )
@@ -187,13 +178,12 @@ class SqlTraceRepository:
             [row[0] for row in rows],
             [bytes(row[1]) for row in rows],
             [bytes(row[2]) for row in rows],
-            [row[3] for row in rows],
         )
 
-    def leaf_by_use(self, use_id: str) -> StoredLeaf | None:
-        query = select(t.log_leaves).where(t.log_leaves.c.use_id == use_id)
-        row = self._c.execute(query).mappings().first()
-        return _leaf(row) if row else None
+    def use_leaves(self, use_id: str) -> tuple[int, int] | None:
+        query = select(t.uses.c.first_leaf, t.uses.c.leaf_count).where(t.uses.c.id == use_id)
+        row = self._c.execute(query).first()
+        return (row[0], row[1]) if row else None
 
     def add_checkpoint(self, checkpoint: StoredCheckpoint) -> None:
         self._c.execute(

@@ -27,6 +27,7 @@ from holoptic.db.repos.vault import _item, must_utc
 from holoptic.gate.model import MemberUse
 from holoptic.gate.ports import StoredUse
 from holoptic.rules.model import Outcome, Period
+from holoptic.trace.errors import DuplicateUse
 from holoptic.vault.model import DataItem, WrappedKey
 
 CHUNK = 400
@@ -146,7 +147,12 @@ class SqlUseRepository:
             )
             for use, _ in uses
         ]
-        driver_write(self._c, _INSERT_USE, rows)
+        try:
+            driver_write(self._c, _INSERT_USE, rows)
+        except self._c.dialect.loaded_dbapi.IntegrityError as error:  # the driver's own
+            if "pk_uses" not in str(error) and "uses.id" not in str(error):
+                raise
+            raise DuplicateUse("a use id is already recorded (each use is logged once)") from None
         parts = [_member_row(use.id, m, stamp) for use, members in uses for m in members]
         if parts:
             driver_write(self._c, _INSERT_PART, parts)
