@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
 from sqlalchemy import text
 
+from holoptic.db.checkpointer import BACKSTOP_PAGES
 from holoptic.db.engine import build_engine
 from tests.e2e.conftest import database_url  # noqa: F401  (the fixture, both databases)
 
@@ -18,6 +24,55 @@ def test_connections_carry_the_settings_holoptic_relies_on(database_url: str) ->
             else:  # a plan for each statement's own parameters, never a stale generic one
                 mode = conn.execute(text("SHOW plan_cache_mode")).scalar_one()
                 assert mode == "force_custom_plan"
+            conn.rollback()
+    finally:
+        engine.dispose()
+
+
+def checkpointers() -> set[threading.Thread]:
+    return {thread for thread in threading.enumerate() if thread.name == "holoptic-checkpointer"}
+
+
+def wait_for(condition: Callable[[], bool]) -> bool:
+    """Poll a condition for up to 20 s (a wait for the thread, not a timing)."""
+    deadline = time.monotonic() + 20
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+def test_a_thread_copies_the_wal_into_the_sqlite_file(tmp_path: Path) -> None:
+    """Committed pages reach the database file with no commit checkpointing: the WAL
+    holds 2 MB, far below the commits' own threshold (``BACKSTOP_PAGES``)."""
+    database = tmp_path / "holoptic.db"
+    others = checkpointers()  # other tests' engines may still have theirs
+    engine = build_engine(f"sqlite:///{database}")
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("CREATE TABLE blobs (id INTEGER PRIMARY KEY, data BLOB)"))
+        with engine.begin() as conn:
+            rows = [{"data": bytes(1000)} for _ in range(2000)]
+            conn.execute(text("INSERT INTO blobs (data) VALUES (:data)"), rows)
+        assert BACKSTOP_PAGES * 4096 > 2_000_000
+        assert wait_for(lambda: database.stat().st_size > 2_000_000)
+        (mine,) = checkpointers() - others
+    finally:
+        engine.dispose()
+    assert not mine.is_alive()  # stopped and joined
+    with engine.begin() as conn:  # a disposed engine still works, and checkpoints again
+        conn.execute(text("INSERT INTO blobs (data) VALUES (x'00')"))
+    (again,) = checkpointers() - others
+    engine.dispose()
+    assert not again.is_alive()
+
+
+def test_the_backstop_is_set_on_every_connection(tmp_path: Path) -> None:
+    engine = build_engine(f"sqlite:///{tmp_path / 'holoptic.db'}")
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(text("PRAGMA wal_autocheckpoint")).scalar_one() == BACKSTOP_PAGES
             conn.rollback()
     finally:
         engine.dispose()

@@ -1,11 +1,13 @@
 """Engines for SQLite (the embedded default) and PostgreSQL.
 
 SQLite gets WAL, foreign keys and ``secure_delete`` (deleted rows are zeroed on disk, one
-more guard behind encryption) on every connection.
+more guard behind encryption) on every connection, and a database file gets a background
+checkpointer (``checkpointer``): commits no longer copy the WAL into the file themselves.
 """
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from holoptic.db.checkpointer import BACKSTOP_PAGES, Checkpointer
 from holoptic.errors import ConfigurationError
 
 
@@ -50,9 +53,12 @@ def _postgresql(url: str, **kwargs: Any) -> Engine:
 
 
 def _sqlite(url: str, database: str | None, **kwargs: Any) -> Engine:
-    if database and database != ":memory:":
+    on_disk = bool(database) and database != ":memory:" and not url.startswith("sqlite:///file:")
+    if database and on_disk:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
+    if database and on_disk:
+        _checkpoint_in_background(engine, database)
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -63,6 +69,7 @@ def _sqlite(url: str, database: str | None, **kwargs: Any) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA secure_delete=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -76,3 +83,19 @@ def _sqlite(url: str, database: str | None, **kwargs: Any) -> Engine:
         cursor.close()
 
     return engine
+
+
+def _checkpoint_in_background(engine: Engine, database: str) -> None:
+    """Commits wake the engine's checkpointer; disposing of the engine (or losing it)
+    stops its thread."""
+    checkpointer = Checkpointer(database)
+
+    @event.listens_for(engine, "commit")
+    def _committed(_connection: Any) -> None:
+        checkpointer.committed()
+
+    @event.listens_for(engine, "engine_disposed")
+    def _disposed(_engine: Any) -> None:
+        checkpointer.stop()
+
+    weakref.finalize(engine, checkpointer.stop)
