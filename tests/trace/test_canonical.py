@@ -8,8 +8,10 @@ from collections import OrderedDict
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from holoptic.trace.canonical import canonical, number
+from holoptic.trace.canonical import MAX_SAFE_INTEGER, _serialise, canonical, number
 from holoptic.trace.errors import InvalidLeaf
 
 # RFC 8785 Appendix B: IEEE 754 bit patterns and their canonical spelling.
@@ -81,6 +83,33 @@ def test_the_fast_path_and_the_slow_path_agree() -> None:
     value: dict[str, Any] = {"b": [1, "é", None], "a": {"z": True, "\u00e9": "x"}, "c": ""}
     assert canonical(value) == canonical(OrderedDict(value))  # OrderedDict: the slow path
     assert canonical(value) == b'{"a":{"z":true,"\xc3\xa9":"x"},"b":[1,"\xc3\xa9",null],"c":""}'
+
+
+PLAIN_JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-MAX_SAFE_INTEGER, MAX_SAFE_INTEGER)
+    | st.text(
+        st.characters(max_codepoint=0xFFFF, exclude_categories=["Cs"])
+        | st.sampled_from("\x00\x1f\x7f\u2028")
+    ),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.text(st.characters(max_codepoint=0xDFFF, exclude_categories=["Cs"]), max_size=6),
+            inner,
+            max_size=4,
+        )
+    ),
+    max_leaves=20,
+)
+
+
+@given(PLAIN_JSON)
+def test_the_fast_encoder_writes_what_the_reference_path_writes(value: Any) -> None:
+    """orjson (values with none of JCS's subtle cases) against ``_serialise``, which
+    applies every rule itself: escapes, control characters, key order, integers."""
+    assert canonical(value) == _serialise(value).encode("utf-8")
 
 
 NESTED: list[Any] = []
