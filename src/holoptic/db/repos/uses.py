@@ -12,6 +12,7 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, or_, select
 
 from holoptic.db import schema as t
@@ -31,6 +32,7 @@ from holoptic.trace.errors import DuplicateUse
 from holoptic.vault.model import DataItem, WrappedKey
 
 CHUNK = 400
+_JSON_OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
 USE_COLUMNS = (
     "id",
     "consumer_id",
@@ -140,7 +142,7 @@ class SqlUseRepository:
                 use.purpose,
                 use.aggregation,
                 use.decision,
-                json.dumps(use.request, sort_keys=True),
+                _json(use.request),
                 use.first_leaf,
                 use.leaf_count,
                 bound_time(self._c, use.created_at),
@@ -270,5 +272,10 @@ def _member_row(use_id: str, use: MemberUse, at: Any) -> tuple[Any, ...]:
         "categories": list(use.categories),
         "duties": use.duties,
     }
-    text = json.dumps(body, sort_keys=True)
+    text = _json(body)
     return (use_id, use.member_id, use.outcome.value, use.grant_id, use.leaf_index, text, at)
+
+
+def _json(value: Any) -> str:
+    """A use's stored JSON (orjson: every use writes two per member, on the gate's path)."""
+    return orjson.dumps(value, option=_JSON_OPTIONS).decode()
