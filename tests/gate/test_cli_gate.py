@@ -64,8 +64,12 @@ def test_consumer_rules_use_and_offline_proof(ready: Cli, tmp_path: Path) -> Non
         "https://w3id.org/dpv/pd#GPSCoordinate",
         "--member",
         member,
+        "--output",
+        str(tmp_path / "released.json"),
     )
     assert use["decision"] == "permit" and isinstance(use["log_index"], int)
+    released = json.loads((tmp_path / "released.json").read_text(encoding="utf-8"))
+    assert released["members"][0]["items"][0]["records"] == [POINT]
     permit_rule = next(r["id"] for r in imported["rules"] if r["effect"] == "permit")
     assert use["explanation"][0]["reasons"][0]["rule"] == permit_rule
     proof = ready.json("log", "proof", "--use", use["use_id"])

@@ -14,7 +14,7 @@ from holoptic.db import schema
 from holoptic.identity.model import Scope
 from holoptic.rules.model import Aggregation
 from holoptic.web.app import create_app
-from tests.gate.conftest import GPS, LOCATION, PLANNING, PUBLIC_BENEFIT, Commons
+from tests.gate.conftest import GPS, LOCATION, PLANNING, PUBLIC_BENEFIT, Commons, point
 
 with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="Using `httpx`", category=UserWarning)
@@ -42,6 +42,8 @@ def test_a_permitted_use_returns_the_data_and_its_log_index(
     answer = response.json()
     assert answer["decision"] == "permit"
     assert answer["released"]["members"][0]["member"] == member
+    days = {item["day"]: item["records"] for item in answer["released"]["members"][0]["items"]}
+    assert days == {"2025-06-02": [point(8)], "2025-06-03": [point(9, day=3)]}  # as stored
     proof = client.get(f"/api/v1/log/proof/inclusion?index={answer['log_index']}&size=1")
     assert proof.status_code in (200, 400)  # the log API answers for that index
 

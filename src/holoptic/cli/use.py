@@ -6,7 +6,6 @@ names the consumer instead of presenting its token.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -18,6 +17,7 @@ from holoptic.cli.output import JsonFlag, emit_json, line
 from holoptic.cli.text import _
 from holoptic.errors import InvalidInput
 from holoptic.gate.model import UseQuery
+from holoptic.gate.release import release_json
 from holoptic.rules.model import Aggregation, Period
 
 
@@ -53,7 +53,7 @@ def use_command(
     )
     outcome = state(ctx).services().gate.request(query, consumer_id=consumer)
     if output is not None and outcome.released is not None:
-        output.write_text(json.dumps(outcome.released, ensure_ascii=False), encoding="utf-8")
+        output.write_bytes(release_json(outcome.released))
     if json_output:
         emit_json(outcome.summary())
     else:

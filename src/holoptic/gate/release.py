@@ -16,10 +16,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+import orjson
+
 from holoptic.rules.model import Aggregation
 from holoptic.vault.model import DataItem
+from holoptic.vault.stored_records import StoredRecords
 
-Opener = Callable[[DataItem], list[dict[str, Any]]]
+Opener = Callable[[DataItem], Sequence[dict[str, Any]]]
 
 
 def pseudonym(key: bytes, consumer_id: str, member_id: str) -> str:
@@ -45,7 +48,18 @@ def build_release(
     return {"level": level.value, "members": members}
 
 
-def _item(item: DataItem, records: list[dict[str, Any]]) -> dict[str, Any]:
+def release_json(document: Mapping[str, Any]) -> bytes:
+    """A gate answer as JSON bytes; released records go out as they are stored."""
+    return orjson.dumps(document, default=_stored, option=orjson.OPT_NON_STR_KEYS)
+
+
+def _stored(value: Any) -> orjson.Fragment:
+    if isinstance(value, StoredRecords):
+        return orjson.Fragment(value.json_array())
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def _item(item: DataItem, records: Sequence[dict[str, Any]]) -> dict[str, Any]:
     return {
         "kind": item.kind,
         "category": item.category,

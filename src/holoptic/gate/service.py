@@ -40,8 +40,8 @@ from holoptic.rules.taxonomy import Taxonomy
 from holoptic.trace.log import UsageLog
 from holoptic.vault.crypto import MemberCipher
 from holoptic.vault.model import DataItem
-from holoptic.vault.records import decode_lines
 from holoptic.vault.service import VaultService, new_id
+from holoptic.vault.stored_records import StoredRecords
 
 log = logging.getLogger(__name__)
 TOUCH_EVERY = timedelta(minutes=1)
@@ -284,11 +284,13 @@ class Gate:
             blobs, keys = uow.uses.sealed([i.id for v in items.values() for i in v])
             ciphers = {key.member_id: self._vault.open_key(key) for key in keys}
 
-        def open_records(item: DataItem) -> list[dict[str, Any]]:
+        def open_records(item: DataItem) -> StoredRecords:
+            """Decrypted and authenticated here, inside the transaction; parsed only
+            if someone reads them (``StoredRecords``)."""
             cipher = ciphers.get(item.member_id)
             if cipher is None:  # the member's key is gone: raise as the vault does
                 cipher = self._vault.cipher(uow.vault, item.member_id)
-            return decode_lines(cipher.open(item.id, blobs.get(item.id, b"")))
+            return StoredRecords(cipher.open(item.id, blobs.get(item.id, b"")))
 
         return open_records
 

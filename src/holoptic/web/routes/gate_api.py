@@ -11,11 +11,12 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, Field
 
 from holoptic.gate.model import Refusal, UseQuery
+from holoptic.gate.release import release_json
 from holoptic.identity.model import ApiToken, Scope
 from holoptic.identity.throttle import LoginThrottle
 from holoptic.rules.model import Aggregation, ConsumerType, Period
@@ -123,9 +124,9 @@ def request_use(
         spatial=body.spatial,
     )
     outcome = services.gate.request(query, token=credentials.credentials)
-    document = outcome.summary() | {"released": outcome.released}
-    if outcome.permitted:
-        return UseOut(**document)
+    if outcome.permitted:  # records go out as stored, never parsed (``release_json``)
+        document = outcome.summary() | {"released": outcome.released}
+        return Response(release_json(document), media_type="application/json")
     status = 401 if outcome.refusal is Refusal.TOKEN else 403
     code = f"gate.{outcome.refusal.value}" if outcome.refusal else "gate.denied"
     detail = "the gate refused this use; the explanation names the rules that decided"
