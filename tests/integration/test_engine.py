@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -9,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from holoptic.db.checkpointer import BACKSTOP_PAGES
+from holoptic.db.checkpointer import BACKSTOP_PAGES, Checkpointer
 from holoptic.db.engine import build_engine
 from tests.e2e.conftest import database_url  # noqa: F401  (the fixture, both databases)
 
@@ -76,3 +78,40 @@ def test_the_backstop_is_set_on_every_connection(tmp_path: Path) -> None:
             conn.rollback()
     finally:
         engine.dispose()
+
+
+def test_a_stop_between_waking_and_clearing_still_ends_the_thread(tmp_path: Path) -> None:
+    """The race made certain: the thread, woken by a commit, is about to clear its
+    wake-up when ``stop()`` sets it again. The thread must still end (it used to clear
+    the stop's wake-up and wait for a commit for ever, and ``stop()`` with it)."""
+    database = tmp_path / "holoptic.db"
+    sqlite3.connect(database).execute("PRAGMA journal_mode=WAL").close()
+    checkpointer = Checkpointer(str(database), interval=0)
+    stopper = threading.Thread(target=checkpointer.stop, daemon=True)
+
+    class StopLandsBeforeClear(threading.Event):
+        def clear(self) -> None:
+            if not stopper.is_alive() and stopper.ident is None:
+                stopper.start()
+                time.sleep(0.2)  # sequencing, not timing: stop() is now joining
+            super().clear()
+
+    checkpointer._committed = StopLandsBeforeClear()
+    checkpointer.committed()
+    assert wait_for(lambda: stopper.ident is not None)
+    stopper.join(timeout=20)
+    assert not stopper.is_alive(), "stop() hung"
+
+
+def test_stops_at_random_points_never_hang(tmp_path: Path) -> None:
+    database = tmp_path / "holoptic.db"
+    sqlite3.connect(database).execute("PRAGMA journal_mode=WAL").close()
+    checkpointer = Checkpointer(str(database), interval=0)
+    for _ in range(200):
+        checkpointer.committed()
+        time.sleep(random.random() / 2000)
+        stopper = threading.Thread(target=checkpointer.stop, daemon=True)
+        stopper.start()
+        stopper.join(timeout=10)
+        assert not stopper.is_alive(), "stop() hung"
+    assert checkpointer.checkpoints > 0

@@ -32,9 +32,9 @@ class Checkpointer:
         self._database = database
         self._interval = interval
         self._committed = threading.Event()
-        self._stopping = threading.Event()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._stop = threading.Event()  # the running thread's own: a new one gets a new one
         self.checkpoints = 0  # how many ran (for tests and diagnostics)
 
     def committed(self) -> None:
@@ -45,27 +45,32 @@ class Checkpointer:
 
     def _start(self) -> None:
         with self._lock:
-            if self._thread is None and not self._stopping.is_set():
+            if self._thread is None:
+                self._stop = threading.Event()
                 name = "holoptic-checkpointer"
-                self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+                self._thread = threading.Thread(
+                    target=self._run, args=(self._stop,), name=name, daemon=True
+                )
                 self._thread.start()
 
     def stop(self) -> None:
         """Stop the thread (after the checkpoint it may be running); a later commit
-        starts it again."""
+        starts another."""
         with self._lock:
             thread, self._thread = self._thread, None
-            self._stopping.set()
-            self._committed.set()
+            stop = self._stop
+        stop.set()  # before waking it: a thread that wakes finds it set
+        self._committed.set()
         if thread is not None and thread is not threading.current_thread():
             thread.join()
-        self._stopping.clear()
 
-    def _run(self) -> None:
+    def _run(self, stop: threading.Event) -> None:
         connection = sqlite3.connect(self._database, isolation_level=None)
         try:
-            while self._committed.wait() and not self._stopping.wait(self._interval):
+            while self._committed.wait() and not stop.wait(self._interval):
                 self._committed.clear()
+                if stop.is_set():  # stopped after the wait: its wake-up may be cleared
+                    return
                 self._checkpoint(connection)
         finally:
             connection.close()
