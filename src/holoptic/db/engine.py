@@ -53,12 +53,13 @@ def _postgresql(url: str, **kwargs: Any) -> Engine:
 
 
 def _sqlite(url: str, database: str | None, **kwargs: Any) -> Engine:
-    on_disk = bool(database) and database != ":memory:" and not url.startswith("sqlite:///file:")
-    if database and on_disk:
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    in_memory = database == ":memory:" or url.startswith("sqlite:///file:")
+    file = None if in_memory else database  # a file of its own: its WAL needs checkpoints
+    if file:
+        Path(file).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
-    if database and on_disk:
-        _checkpoint_in_background(engine, database)
+    if file:
+        _checkpoint_in_background(engine, file)
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection: Any, _record: Any) -> None:
